@@ -1,0 +1,179 @@
+package store
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/aiinfra/studio/shared/api"
+	"github.com/aiinfra/studio/shared/studio"
+	"github.com/aiinfra/studio/shared/synth"
+)
+
+// Dashboard limits.
+const (
+	dashboardHours    = 24
+	maxAttention      = 10
+	maxActivity       = 20
+	attentionFailedIn = 72 * time.Hour
+)
+
+// Dashboard returns the platform overview at the store's now: run counts,
+// success rate, GPU use, deployments by status (every status present),
+// open incidents, 24 hourly sparkline values (oldest first), runs that
+// need attention (failed in the last 72 hours, or running with a critical
+// alert), newest first, and the latest events across runs and deployments.
+func (s *Store) Dashboard() api.Dashboard {
+	now := s.now()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	d := api.Dashboard{
+		DeploymentsByStatus: make(map[studio.DeploymentStatus]int, len(studio.DeploymentStatuses)),
+		Attention:           []api.AttentionItem{}, Activity: []studio.Event{}, Now: now,
+	}
+	for _, st := range studio.DeploymentStatuses {
+		d.DeploymentsByStatus[st] = 0
+	}
+	start := now.Add(-dashboardHours * time.Hour)
+	bucket := func(t time.Time) int {
+		if t.Before(start) || !t.Before(now) {
+			return -1
+		}
+		return int(t.Sub(start) / time.Hour)
+	}
+	started := make([]float64, dashboardHours)
+	ended, succeeded := make([]int, dashboardHours), make([]int, dashboardHours)
+	utilSum, utilN := make([]float64, dashboardHours), make([]int, dashboardHours)
+	finished, ok := 0, 0
+	var utilTotal float64
+	var activity []studio.Event
+	type attention struct {
+		item api.AttentionItem
+		at   time.Time
+	}
+	var att []attention
+	for _, st := range s.runs {
+		p := &st.plan
+		d.TotalRuns++
+		switch st.status {
+		case studio.RunRunning:
+			d.ActiveRuns++
+			d.GPUsInUse += p.Run.Config.GPUs
+			utilTotal += st.summary[studio.MetricGPUUtil]
+		case studio.RunQueued:
+			d.QueuedRuns++
+		case studio.RunSucceeded:
+			finished++
+			ok++
+		default:
+			finished++
+		}
+		if !p.Started() {
+			continue
+		}
+		if b := bucket(p.StartTime()); b >= 0 {
+			started[b]++
+		}
+		if st.endedAt != nil {
+			if b := bucket(*st.endedAt); b >= 0 {
+				ended[b]++
+				if st.status == studio.RunSucceeded {
+					succeeded[b]++
+				}
+			}
+		}
+		// GPU utilisation at each hour's midpoint while the run was active.
+		for h := range dashboardHours {
+			t := start.Add(time.Duration(h)*time.Hour + 30*time.Minute)
+			step := int(t.Sub(p.StartTime()).Milliseconds() / p.StepMS)
+			if t.Before(p.StartTime()) || step >= st.steps {
+				continue
+			}
+			utilSum[h] += p.Metric(synthGPUUtil, step)
+			utilN[h]++
+		}
+		evs := p.Events(st.steps, st.status.Terminal())
+		for _, e := range evs {
+			if !e.Time.After(now) {
+				activity = append(activity, e)
+			}
+		}
+		switch {
+		case st.status == studio.RunFailed && st.endedAt != nil && now.Sub(*st.endedAt) <= attentionFailedIn:
+			att = append(att, attention{api.AttentionItem{Run: st.snapshot(), Reason: "failed: " + p.Run.Error}, *st.endedAt})
+		case st.status == studio.RunRunning:
+			for i := len(evs) - 1; i >= 0; i-- {
+				if e := evs[i]; e.Lane == studio.LaneAlert && e.Severity == studio.SeverityCritical {
+					att = append(att, attention{api.AttentionItem{Run: st.snapshot(), Reason: "alert: " + e.Title}, e.Time})
+					break
+				}
+			}
+		}
+	}
+	if finished > 0 {
+		d.SuccessRate = round4(float64(ok) / float64(finished))
+	}
+	if d.ActiveRuns > 0 {
+		d.GPUUtil = roundTo(utilTotal/float64(d.ActiveRuns), 10)
+	}
+	errSum, errN := make([]float64, dashboardHours), make([]int, dashboardHours)
+	for _, ds := range s.deps {
+		dep := &ds.plan.Deployment
+		d.DeploymentsByStatus[dep.Status]++
+		if _, open := synth.OpenIncident(dep); open {
+			d.OpenIncidents++
+		}
+		for _, h := range dep.HealthHistory {
+			if b := bucket(h.Time); b >= 0 {
+				errSum[b] += h.ErrorRate
+				errN[b]++
+			}
+		}
+		for _, e := range ds.events {
+			if !e.Time.After(now) {
+				activity = append(activity, e)
+			}
+		}
+	}
+	d.RunsStartedHourly = started
+	d.SuccessRateHourly = make([]float64, dashboardHours)
+	d.GPUUtilHourly = make([]float64, dashboardHours)
+	d.ErrorRateHourly = make([]float64, dashboardHours)
+	prevRate, prevErr := d.SuccessRate, 0.0
+	for h := range dashboardHours {
+		if ended[h] > 0 {
+			prevRate = round4(float64(succeeded[h]) / float64(ended[h]))
+		}
+		d.SuccessRateHourly[h] = prevRate
+		if utilN[h] > 0 {
+			d.GPUUtilHourly[h] = roundTo(utilSum[h]/float64(utilN[h]), 10)
+		}
+		if errN[h] > 0 {
+			prevErr = roundTo(errSum[h]/float64(errN[h]), 1e6)
+		}
+		d.ErrorRateHourly[h] = prevErr
+	}
+	slices.SortStableFunc(att, func(a, b attention) int {
+		if c := b.at.Compare(a.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.item.Run.ID, b.item.Run.ID)
+	})
+	for i := 0; i < len(att) && i < maxAttention; i++ {
+		d.Attention = append(d.Attention, att[i].item)
+	}
+	synth.SortEvents(activity)
+	for i := len(activity) - 1; i >= 0 && len(d.Activity) < maxActivity; i-- {
+		e := activity[i]
+		e.Links = append([]studio.Link{}, e.Links...)
+		d.Activity = append(d.Activity, e)
+	}
+	return d
+}
+
+var synthGPUUtil, _ = synth.MetricIndex(studio.MetricGPUUtil)
+
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+
+func roundTo(v, inv float64) float64 { return math.Round(v*inv) / inv }

@@ -1,0 +1,327 @@
+package store
+
+import (
+	"bytes"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aiinfra/studio/shared/api"
+	"github.com/aiinfra/studio/shared/studio"
+	"github.com/aiinfra/studio/shared/synth"
+)
+
+// MaxLogScan is the number of lines a filtered log page examines at most;
+// LogPage.ScannedFrom/ScannedTo say where it stopped so the client can
+// continue.
+const MaxLogScan = 50_000
+
+// matcher tests lines against a level set and a case-insensitive
+// substring. It reuses its buffers, so one matcher serves one goroutine.
+type matcher struct {
+	plan   *synth.RunPlan
+	levels []studio.LogLevel
+	q      []byte // lowercase; nil matches every message
+	buf    []byte
+	low    []byte
+}
+
+func newMatcher(plan *synth.RunPlan, levels []studio.LogLevel, q string) *matcher {
+	m := &matcher{plan: plan, levels: levels}
+	if q != "" {
+		m.q = []byte(asciiLower(q))
+	}
+	return m
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	lowerInPlace(b)
+	return string(b)
+}
+
+func lowerInPlace(b []byte) {
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+}
+
+// match reports whether line seq matches.
+func (m *matcher) match(seq int64) bool {
+	if len(m.levels) > 0 && !slices.Contains(m.levels, m.plan.LogLevel(seq)) {
+		return false
+	}
+	if m.q == nil {
+		return true
+	}
+	m.buf, _, _ = m.plan.AppendLogMessage(m.buf[:0], seq)
+	m.low = append(m.low[:0], m.buf...)
+	lowerInPlace(m.low)
+	return bytes.Contains(m.low, m.q)
+}
+
+func checkLevels(levels []studio.LogLevel) error {
+	for _, l := range levels {
+		if !l.Valid() {
+			return studio.Errorf(studio.CodeInvalid, "unknown level %q (valid: debug, info, warn, error)", l)
+		}
+	}
+	return nil
+}
+
+// Logs returns a page of run id's log.
+//
+// The position is one of q.Cursor, q.FromSeq (>= 0; -1 when absent),
+// q.FromTime (RFC 3339: the first line at or after it) or q.Tail (the last
+// Tail lines); with none the page starts at seq 0, and giving more than one
+// is CodeInvalid (FromSeq 0, the default position, never conflicts). A
+// forward page returns up to Limit lines from the position; a backward page
+// (q.Backward, or a cursor taken from Prev) the Limit lines just before it,
+// ascending. Next and Prev are "" at the ends of the log. Unfiltered pages
+// cost O(Limit) at any depth.
+//
+// With q.Level or q.Q the page scans at most MaxLogScan lines from the
+// position in its direction, collecting up to Limit matches; ScannedFrom
+// and ScannedTo report the examined range and Next/Prev continue the scan.
+func (s *Store) Logs(id studio.RunID, q api.LogQuery) (api.LogPage, error) {
+	v, err := s.view(id)
+	if err != nil {
+		return api.LogPage{}, err
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = api.DefaultLogLimit
+	}
+	if limit < 1 || limit > api.MaxLogLimit {
+		return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "limit must be between 1 and %d", api.MaxLogLimit)
+	}
+	if err := checkLevels(q.Level); err != nil {
+		return api.LogPage{}, err
+	}
+	count := v.logCount
+	positions := 0
+	// FromSeq 0 is the default position, so it does not conflict with another.
+	for _, set := range []bool{q.Cursor != "", q.FromSeq > 0, q.FromTime != "", q.Tail != 0} {
+		if set {
+			positions++
+		}
+	}
+	if positions > 1 {
+		return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "give at most one of cursor, from_seq, from_time and tail")
+	}
+	pos, backward := int64(0), q.Backward
+	switch {
+	case q.Cursor != "":
+		c, err := parseCursor(q.Cursor)
+		if err != nil {
+			return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "%v", err)
+		}
+		if c.pos > count {
+			return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "invalid cursor %q: past the end of the log (%d lines)", q.Cursor, count)
+		}
+		pos, backward = c.pos, backward || c.backward
+	case q.FromSeq < -1:
+		return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "from_seq must be >= 0")
+	case q.FromSeq > 0:
+		pos = min(q.FromSeq, count)
+	case q.FromTime != "":
+		t, err := time.Parse(time.RFC3339Nano, q.FromTime)
+		if err != nil {
+			return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "from_time must be an RFC 3339 time, not %q", truncate(q.FromTime, 40))
+		}
+		if v.plan.Started() {
+			pos = v.plan.SeqAt(t, count)
+		}
+	case q.Tail < 0 || q.Tail > api.MaxLogLimit:
+		return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "tail must be between 1 and %d", api.MaxLogLimit)
+	case q.Tail > 0:
+		pos, backward, limit = count, true, q.Tail
+	}
+	if len(q.Level) > 0 || q.Q != "" {
+		return filteredPage(&v.plan, count, pos, backward, limit, newMatcher(&v.plan, q.Level, q.Q)), nil
+	}
+	from, to := pos, min(pos+int64(limit), count)
+	if backward {
+		from, to = max(0, pos-int64(limit)), pos
+	}
+	p := api.LogPage{Lines: make([]studio.LogLine, 0, to-from), Total: count, ScannedFrom: from, ScannedTo: to}
+	for seq := from; seq < to; seq++ {
+		p.Lines = append(p.Lines, v.plan.LogLine(seq))
+	}
+	setLinks(&p, from, to, count)
+	return p, nil
+}
+
+// setLinks sets Next (continue after to) and Prev (continue before from).
+func setLinks(p *api.LogPage, from, to, count int64) {
+	if to < count {
+		p.Next = cursor{pos: to}.String()
+	}
+	if from > 0 {
+		p.Prev = cursor{pos: from, backward: true}.String()
+	}
+}
+
+func filteredPage(plan *synth.RunPlan, count, pos int64, backward bool, limit int, m *matcher) api.LogPage {
+	p := api.LogPage{Lines: []studio.LogLine{}, Total: count, Filtered: true}
+	if !backward {
+		end := min(count, pos+MaxLogScan)
+		seq := pos
+		for ; seq < end && len(p.Lines) < limit; seq++ {
+			if m.match(seq) {
+				p.Lines = append(p.Lines, plan.LogLine(seq))
+			}
+		}
+		p.ScannedFrom, p.ScannedTo = pos, seq
+	} else {
+		end := max(0, pos-MaxLogScan)
+		seq := pos
+		for ; seq > end && len(p.Lines) < limit; seq-- {
+			if m.match(seq - 1) {
+				p.Lines = append(p.Lines, plan.LogLine(seq-1))
+			}
+		}
+		slices.Reverse(p.Lines)
+		p.ScannedFrom, p.ScannedTo = seq, pos
+	}
+	setLinks(&p, p.ScannedFrom, p.ScannedTo, count)
+	return p
+}
+
+// searchKey identifies a cached search: the log grows, so its length is
+// part of the key.
+type searchKey struct {
+	run    studio.RunID
+	q      string
+	levels string
+	count  int64
+}
+
+// searchResult is every match of a search, or the first maxCachedSeqs
+// of them when truncated.
+type searchResult struct {
+	count     int64
+	seqs      []int64
+	truncated bool
+}
+
+const (
+	maxCachedSeqs   = 200_000
+	searchChunk     = 1 << 16
+	defaultSearches = 1000
+)
+
+// SearchLogs counts the lines of run id that match q.Q (case-insensitive
+// substring, required) and q.Level, and returns the matching seqs at or
+// after q.FromSeq: at most q.Limit (default 1000, max api.MaxSearchSeqs).
+// Results are cached per (run, q, levels, log length), so repeating a
+// search, or paging through its seqs, is cheap.
+func (s *Store) SearchLogs(id studio.RunID, q api.LogSearchQuery) (api.LogSearch, error) {
+	if strings.TrimSpace(q.Q) == "" {
+		return api.LogSearch{}, studio.Errorf(studio.CodeInvalid, "q must not be empty")
+	}
+	if err := checkLevels(q.Level); err != nil {
+		return api.LogSearch{}, err
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = defaultSearches
+	}
+	if limit < 1 || limit > api.MaxSearchSeqs {
+		return api.LogSearch{}, studio.Errorf(studio.CodeInvalid, "limit must be between 1 and %d", api.MaxSearchSeqs)
+	}
+	from := max(q.FromSeq, 0)
+	v, err := s.view(id)
+	if err != nil {
+		return api.LogSearch{}, err
+	}
+	levels := slices.Clone(q.Level)
+	slices.Sort(levels)
+	levels = slices.Compact(levels)
+	var lk strings.Builder
+	for _, l := range levels {
+		lk.WriteString(string(l) + ",")
+	}
+	k := searchKey{run: id, q: asciiLower(q.Q), levels: lk.String(), count: v.logCount}
+	res, ok := s.searches.get(k)
+	if !ok {
+		res = search(&v.plan, v.logCount, levels, q.Q)
+		s.searches.put(k, res)
+	}
+	out := api.LogSearch{Query: q.Q, Count: res.count, FromSeq: from, Seqs: []int64{}}
+	if len(levels) == 1 {
+		out.Level = levels[0]
+	}
+	i, _ := slices.BinarySearch(res.seqs, from)
+	if i < len(res.seqs) || !res.truncated {
+		end := min(i+limit, len(res.seqs))
+		out.Seqs = append(out.Seqs, res.seqs[i:end]...)
+		out.More = end < len(res.seqs) || res.truncated
+		if len(out.Seqs) == limit || !res.truncated {
+			return out, nil
+		}
+		from = res.seqs[len(res.seqs)-1] + 1 // continue past the cached prefix
+	}
+	m := newMatcher(&v.plan, levels, q.Q)
+	for seq := from; seq < v.logCount; seq++ {
+		if m.match(seq) {
+			if len(out.Seqs) == limit {
+				out.More = true
+				break
+			}
+			out.Seqs = append(out.Seqs, seq)
+		}
+	}
+	return out, nil
+}
+
+// search scans the whole log in chunks, in parallel where the platform
+// allows, and merges the chunks in order.
+func search(plan *synth.RunPlan, count int64, levels []studio.LogLevel, q string) *searchResult {
+	chunks := int((count + searchChunk - 1) / searchChunk)
+	found := make([][]int64, chunks)
+	counts := make([]int64, chunks)
+	workers := min(runtime.GOMAXPROCS(0), max(chunks, 1))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := newMatcher(plan, levels, q)
+			for c := range next {
+				from, to := int64(c)*searchChunk, min(int64(c+1)*searchChunk, count)
+				for seq := from; seq < to; seq++ {
+					if m.match(seq) {
+						counts[c]++
+						if len(found[c]) < maxCachedSeqs {
+							found[c] = append(found[c], seq)
+						}
+					}
+				}
+			}
+		}()
+	}
+	for c := range chunks {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	res := &searchResult{seqs: []int64{}}
+	for c := range chunks {
+		res.count += counts[c]
+		if res.truncated {
+			continue
+		}
+		room := maxCachedSeqs - len(res.seqs)
+		res.seqs = append(res.seqs, found[c][:min(room, len(found[c]))]...)
+		if int64(len(found[c])) > int64(room) || counts[c] > int64(len(found[c])) {
+			res.truncated = true
+		}
+	}
+	return res
+}
