@@ -80,7 +80,7 @@ func ValidateCreateRun(req CreateRunRequest) []studio.FieldError {
 	if c.Seed < 0 {
 		add("config.seed", "must not be negative")
 	}
-	if !runOneOf(c.Precision, Precisions) {
+	if c.Precision != "" && !runOneOf(c.Precision, Precisions) { // "" means bf16
 		add("config.precision", "must be one of "+runList(Precisions))
 	}
 	return errs
@@ -95,7 +95,7 @@ func runFieldText(s string, maxLen int) string {
 		return "must be valid UTF-8"
 	case utf8.RuneCountInString(s) > maxLen:
 		return "must be at most " + strconv.Itoa(maxLen) + " characters"
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+	case strings.IndexFunc(s, isControl) >= 0:
 		return "must not contain control characters"
 	case s != strings.TrimSpace(s):
 		return "must not start or end with spaces"
@@ -115,7 +115,7 @@ func runFieldTags(tags []string) string {
 			return "tags must not be empty"
 		case utf8.RuneCountInString(t) > MaxTagLen:
 			return "tag " + strconv.Quote(t) + " is longer than " + strconv.Itoa(MaxTagLen) + " characters"
-		case strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == ',' }) >= 0:
+		case strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || isControl(r) || r == ',' }) >= 0:
 			return "tag " + strconv.Quote(t) + " must not contain spaces or commas"
 		case seen[t]:
 			return "tag " + strconv.Quote(t) + " is repeated"
@@ -124,6 +124,10 @@ func runFieldTags(tags []string) string {
 	}
 	return ""
 }
+
+// isControl reports control characters, including the bidirectional
+// controls that can make a name display as something else.
+func isControl(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }
 
 func runOneOf(s string, set []string) bool {
 	for _, v := range set {

@@ -48,7 +48,8 @@ func TestValidateCreateRun(t *testing.T) {
 		{"warmup, decay, seed", func(r *CreateRunRequest) {
 			r.Config.WarmupSteps, r.Config.WeightDecay, r.Config.Seed = -1, 1.5, -2
 		}, "config.warmup_steps: must be between 0 and 1000000; config.weight_decay: must be between 0 and 1; config.seed: must not be negative"},
-		{"precision", func(r *CreateRunRequest) { r.Config.Precision = "" }, "config.precision: must be one of bf16, fp16 or fp32"},
+		{"empty precision means bf16", func(r *CreateRunRequest) { r.Config.Precision = "" }, ""},
+		{"precision", func(r *CreateRunRequest) { r.Config.Precision = "int8" }, "config.precision: must be one of bf16, fp16 or fp32"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,7 @@ var createTests = []struct {
 	{"valid", func(r *api.CreateRunRequest) {}, nil},
 	{"boundaries", func(r *api.CreateRunRequest) {
 		r.Name = strings.Repeat("é", 100)
-		r.Tags = make([]string, 20)
+		r.Tags = make([]string, api.MaxTags)
 		for i := range r.Tags {
 			r.Tags[i] = strings.Repeat("t", 39) + string(rune('a'+i))
 		}
@@ -36,7 +36,7 @@ var createTests = []struct {
 	{"small boundaries", func(r *api.CreateRunRequest) {
 		r.Name = "x"
 		r.Tags = nil
-		r.Config.LearningRate, r.Config.BatchSize, r.Config.Epochs, r.Config.GPUs, r.Config.WeightDecay = 1e-9, 1, 1, 1, 0
+		r.Config.LearningRate, r.Config.BatchSize, r.Config.Epochs, r.Config.GPUs, r.Config.WeightDecay = api.MinLearningRate, 1, 1, 1, 0
 		r.Config.Optimizer, r.Config.Precision = "lion", "fp16"
 	}, nil},
 	{"unknown experiment", func(r *api.CreateRunRequest) { r.ExperimentID = "exp-99" }, []string{"experiment_id"}},
@@ -48,7 +48,9 @@ var createTests = []struct {
 	{"bidi override", func(r *api.CreateRunRequest) { r.Name = "evil\u202etxt.exe" }, []string{"name"}},
 	{"newline", func(r *api.CreateRunRequest) { r.Name = "two\nlines" }, []string{"name"}},
 	{"invalid utf-8", func(r *api.CreateRunRequest) { r.Name = "bad\xffname" }, []string{"name"}},
-	{"too many tags", func(r *api.CreateRunRequest) { r.Tags = make([]string, 21) }, []string{"tags"}},
+	{"too many tags", func(r *api.CreateRunRequest) { r.Tags = make([]string, api.MaxTags+1) }, []string{"tags"}},
+	{"padded name", func(r *api.CreateRunRequest) { r.Name = " spaced " }, []string{"name"}},
+	{"repeated tag", func(r *api.CreateRunRequest) { r.Tags = []string{"a", "a"} }, []string{"tags"}},
 	{"long tag", func(r *api.CreateRunRequest) { r.Tags = []string{"ok", strings.Repeat("t", 41)} }, []string{"tags"}},
 	{"empty tag", func(r *api.CreateRunRequest) { r.Tags = []string{""} }, []string{"tags"}},
 	{"no model", func(r *api.CreateRunRequest) { r.Config.Model = "" }, []string{"config.model"}},
@@ -120,7 +122,7 @@ func TestCreateRun(t *testing.T) {
 func TestCreateRunDefaults(t *testing.T) {
 	s, _ := newTestStore(t)
 	req := validRequest()
-	req.Name, req.Tags, req.Config.Epochs = "  spaced  ", []string{" a ", "a", "b"}, 100
+	req.Name, req.Tags, req.Config.Epochs, req.Config.Precision = "spaced", []string{"a", "b"}, 100, ""
 	r, err := s.CreateRun(req)
 	if err != nil {
 		t.Fatal(err)
