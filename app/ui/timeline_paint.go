@@ -1,0 +1,575 @@
+package ui
+
+import (
+	"html"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aiinfra/studio/app/format"
+	"github.com/aiinfra/studio/shared/chart"
+	"github.com/aiinfra/studio/shared/studio"
+	"github.com/aiinfra/studio/shared/timeline"
+)
+
+// The timeline's geometry, in CSS pixels. The CSS (web/app.css, "Time Warp
+// Timeline") uses the same numbers.
+const (
+	// tlMinGap is the closest two marks of a lane are drawn: events
+	// nearer than this share one count badge.
+	tlMinGap = 20.0
+	// tlTrackH is the height of a metric track, tlTrackPad its inner
+	// margin above and below the line.
+	tlTrackH   = 56.0
+	tlTrackPad = 6.0
+	// tlOverviewH is the height of the overview strip.
+	tlOverviewH = 40.0
+)
+
+// tlTrack is one metric track of the timeline.
+type tlTrack struct {
+	Name, Unit string
+	// Points are the overview-resolution points, sorted by time.
+	Points []studio.Point
+	// Detail holds finer points over DetailSpan (nil when none was
+	// fetched); they are drawn when the window lies inside DetailSpan.
+	Detail     []studio.Point
+	DetailSpan timeline.Span
+}
+
+// points returns the points to draw for window w.
+func (t *tlTrack) points(w timeline.Window) []studio.Point {
+	if len(t.Detail) > 0 && !w.From.Before(t.DetailSpan.From) && !w.To.After(t.DetailSpan.To) {
+		return t.Detail
+	}
+	return t.Points
+}
+
+// tlScene is everything one paint of the detail view depends on.
+type tlScene struct {
+	Win    timeline.Window
+	W      float64 // width of the detail view and the overview, > 0
+	Lanes  []timeline.LaneEvents
+	Tracks []tlTrack
+	Model  *timelineModel
+	// ByID finds pinned events.
+	ByID map[studio.EventID]studio.Event
+	// Before and After are the compared spans, shaded when HasCompare.
+	Before, After timeline.Span
+	HasCompare    bool
+}
+
+// tlFrame is one paint of the detail view: markup and attributes for the
+// elements the painter owns.
+type tlFrame struct {
+	Lanes    []string // inner HTML of each lane's track
+	LaneARIA []string // aria-label of each lane's track
+	Axis     string
+	Grid     string
+	PinLines string
+	Shade    string
+	Tracks   []tlTrackFrame
+	// BrushX and BrushW place the brush on the overview.
+	BrushX, BrushW float64
+	OverviewPins   string
+	Range          string
+	// Tabbable is the event whose marker takes part in the Tab order (the
+	// focused one, else the first visible one).
+	Tabbable studio.EventID
+}
+
+// tlTrackFrame is one painted metric track.
+type tlTrackFrame struct {
+	Line, Area string
+	Lo, Hi     string // y axis extent labels
+	Y          chart.Linear
+	// Pts are the points drawn (sorted by time), for the hover readout.
+	Pts   []studio.Point
+	Empty bool
+}
+
+// tlBufs holds the buffers one painter reuses from frame to frame.
+type tlBufs struct {
+	b     []byte
+	lanes [][]timeline.Mark
+	pts   []studio.Point
+	xs    []float64
+	ys    []float64
+	ticks []chart.Tick
+}
+
+// laneLabelPlural names a lane's events ("Checkpoints").
+func laneLabelPlural(l studio.Lane) string {
+	switch l {
+	case studio.LaneDeploy:
+		return "Deploys"
+	case studio.LaneCheckpoint:
+		return "Checkpoints"
+	case studio.LaneAlert:
+		return "Alerts"
+	case studio.LaneLogSpike:
+		return "Log spikes"
+	case studio.LaneCommit:
+		return "Commits"
+	}
+	return string(l)
+}
+
+// tlClock formats a time on the timeline: "15:04:05", with milliseconds
+// when the window is narrower than a minute.
+func tlClock(t time.Time, width time.Duration) string {
+	if width < time.Minute {
+		return t.UTC().Format("15:04:05.000")
+	}
+	return t.UTC().Format("15:04:05")
+}
+
+// tlRange describes a window: "Nov 20 02:00:00 – 03:00:00 UTC · 1h 00m".
+func tlRange(w timeline.Window) string {
+	width := w.Width()
+	from := w.From.UTC()
+	to := w.To.UTC()
+	s := from.Format("Jan 2") + " " + tlClock(from, width) + " – "
+	if to.YearDay() != from.YearDay() || to.Year() != from.Year() {
+		s += to.Format("Jan 2") + " "
+	}
+	return s + tlClock(to, width) + " UTC · " + format.Duration(width)
+}
+
+// eventLabel is the accessible name of an event marker: title, lane,
+// time, severity and pin.
+func eventLabel(e studio.Event, letter string) string {
+	s := e.Title + ", " + laneLabel(e.Lane) + " lane, " + e.Time.UTC().Format("Jan 2 15:04:05 UTC")
+	if e.Severity != "" && e.Severity != studio.SeverityInfo {
+		s += ", " + string(e.Severity)
+	}
+	if letter != "" {
+		s += ", pinned " + letter
+	}
+	return s
+}
+
+// compactCount writes n for a count badge: "7", "340", "1.2k", "12k".
+func compactCount(n int) string {
+	switch {
+	case n < 1000:
+		return strconv.Itoa(n)
+	case n < 10000:
+		return strconv.FormatFloat(math.Floor(float64(n)/100)/10, 'f', -1, 64) + "k"
+	}
+	return strconv.Itoa(n/1000) + "k"
+}
+
+func appendPx(b []byte, v float64) []byte {
+	b = strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64)
+	return append(b, "px"...)
+}
+
+func appendAttr(b []byte, name, value string) []byte {
+	b = append(b, ' ')
+	b = append(b, name...)
+	b = append(b, `="`...)
+	b = append(b, html.EscapeString(value)...)
+	return append(b, '"')
+}
+
+// paintFrame lays out the detail view of sc. It is pure: the same scene
+// always gives the same frame.
+func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
+	w := sc.Win
+	px := sc.W
+	m := sc.Model
+	f := tlFrame{
+		Lanes:    make([]string, len(sc.Lanes)),
+		LaneARIA: make([]string, len(sc.Lanes)),
+		Tracks:   make([]tlTrackFrame, len(sc.Tracks)),
+		Range:    tlRange(w),
+	}
+
+	// Lanes: one marker per event, one count badge per cluster. The
+	// focused event's marker is the one in the Tab order when it is
+	// drawn on its own; otherwise the first single marker is.
+	for len(bufs.lanes) < len(sc.Lanes) {
+		bufs.lanes = append(bufs.lanes, nil)
+	}
+	for i, lane := range sc.Lanes {
+		bufs.lanes[i] = timeline.AppendMarks(bufs.lanes[i][:0], lane.Events, w, px, tlMinGap)
+	}
+	for i := range sc.Lanes {
+		for _, mk := range bufs.lanes[i] {
+			if !mk.Single() {
+				continue
+			}
+			if f.Tabbable == "" {
+				f.Tabbable = mk.ID
+			}
+			if m.focus != "" && mk.ID == m.focus {
+				f.Tabbable = m.focus
+			}
+		}
+	}
+	for i, lane := range sc.Lanes {
+		b := bufs.b[:0]
+		inView := 0
+		for _, mk := range bufs.lanes[i] {
+			inView += mk.Count
+			if mk.Single() {
+				e := lane.Events[mk.First]
+				letter := m.pinLetter(e.ID)
+				b = append(b, `<button type="button" class="tl-ev sev-`...)
+				b = append(b, e.Severity...)
+				if letter != "" {
+					b = append(b, " pinned"...)
+					if m.compared(e.ID) {
+						b = append(b, " compared"...)
+					}
+				}
+				b = append(b, `" style="left:`...)
+				b = appendPx(b, mk.X)
+				b = append(b, `" data-testid="timeline-event"`...)
+				b = appendAttr(b, "data-event-id", string(e.ID))
+				if letter != "" {
+					b = appendAttr(b, "data-pin", letter)
+				}
+				if e.ID == f.Tabbable {
+					b = append(b, ` tabindex="0"`...)
+				} else {
+					b = append(b, ` tabindex="-1"`...)
+				}
+				if letter != "" {
+					b = append(b, ` aria-pressed="true"`...)
+				} else {
+					b = append(b, ` aria-pressed="false"`...)
+				}
+				b = appendAttr(b, "aria-label", eventLabel(e, letter))
+				b = append(b, "></button>"...)
+				continue
+			}
+			members := lane.Events[mk.First : mk.First+mk.Count]
+			pinnedIn := 0
+			for _, e := range members {
+				if m.pinned(e.ID) {
+					pinnedIn++
+				}
+			}
+			b = append(b, `<button type="button" class="tl-cluster sev-`...)
+			b = append(b, mk.Severity...)
+			if pinnedIn > 0 {
+				b = append(b, " has-pin"...)
+			}
+			b = append(b, `" style="left:`...)
+			b = appendPx(b, mk.X-10)
+			b = append(b, ";width:"...)
+			b = appendPx(b, mk.X1-mk.X+20)
+			b = append(b, `" data-testid="timeline-cluster"`...)
+			b = appendAttr(b, "data-count", strconv.Itoa(mk.Count))
+			b = appendAttr(b, "data-from", strconv.FormatInt(mk.From.UnixNano(), 10))
+			b = appendAttr(b, "data-to", strconv.FormatInt(mk.To.UnixNano(), 10))
+			b = append(b, ` tabindex="-1"`...)
+			label := strconv.Itoa(mk.Count) + " " + strings.ToLower(laneLabelPlural(lane.Lane)) + " from " +
+				tlClock(mk.From, w.Width()) + " to " + tlClock(mk.To, w.Width()) + " UTC"
+			if pinnedIn > 0 {
+				label += ", " + strconv.Itoa(pinnedIn) + " pinned"
+			}
+			b = appendAttr(b, "aria-label", label+"; press to zoom in")
+			b = append(b, '>')
+			b = append(b, compactCount(mk.Count)...)
+			b = append(b, "</button>"...)
+		}
+		f.Lanes[i] = string(b)
+		bufs.b = b
+		f.LaneARIA[i] = laneLabelPlural(lane.Lane) + ": " + format.Count(len(lane.Events), "event") + ", " + strconv.Itoa(inView) + " in view"
+	}
+
+	// Axis and grid.
+	ts := chart.NewTime(w.From, w.To, 0, px)
+	bufs.ticks = ts.AppendWallTicks(bufs.ticks[:0], max(2, int(px/120)))
+	b := bufs.b[:0]
+	g := make([]byte, 0, 64*len(bufs.ticks))
+	for _, tk := range bufs.ticks {
+		if tk.Pos < 0 || tk.Pos > px {
+			continue
+		}
+		b = append(b, `<span class="tl-tick" style="left:`...)
+		b = appendPx(b, tk.Pos)
+		b = append(b, `">`...)
+		b = append(b, html.EscapeString(tk.Label)...)
+		b = append(b, "</span>"...)
+		g = append(g, `<i style="left:`...)
+		g = appendPx(g, tk.Pos)
+		g = append(g, `"></i>`...)
+	}
+	f.Axis = string(b)
+	f.Grid = string(g)
+
+	// Pins: a line through lanes and tracks for each pin in view.
+	b = b[:0]
+	ob := make([]byte, 0, 64*len(m.pins))
+	for i, id := range m.pins {
+		e, ok := sc.ByID[id]
+		if !ok {
+			continue
+		}
+		letter := string(rune('A' + i))
+		cls := "tl-pinline"
+		if m.compared(id) {
+			cls += " compared"
+		}
+		if w.Contains(e.Time) {
+			b = append(b, `<div class="`...)
+			b = append(b, cls...)
+			b = append(b, `" style="left:`...)
+			b = appendPx(b, w.X(e.Time, px))
+			b = append(b, `" aria-hidden="true"><span>`...)
+			b = append(b, letter...)
+			b = append(b, "</span></div>"...)
+		}
+		ob = append(ob, `<i class="`...)
+		ob = append(ob, cls...)
+		ob = append(ob, `" style="left:`...)
+		ob = appendPx(ob, w.SpanX(e.Time, px))
+		ob = append(ob, `">`...)
+		ob = append(ob, letter...)
+		ob = append(ob, "</i>"...)
+	}
+	f.PinLines = string(b)
+	f.OverviewPins = string(ob)
+
+	// Compared windows.
+	b = b[:0]
+	if sc.HasCompare {
+		for _, s := range []struct {
+			span  timeline.Span
+			class string
+			label string
+		}{{sc.Before, "tl-shade-before", "before"}, {sc.After, "tl-shade-after", "after"}} {
+			x0 := max(0, w.X(s.span.From, px))
+			x1 := min(px, w.X(s.span.To, px))
+			if x1 <= x0 {
+				continue
+			}
+			b = append(b, `<div class="tl-shade `...)
+			b = append(b, s.class...)
+			b = append(b, `" style="left:`...)
+			b = appendPx(b, x0)
+			b = append(b, ";width:"...)
+			b = appendPx(b, x1-x0)
+			b = append(b, `"><span>`...)
+			b = append(b, s.label...)
+			b = append(b, "</span></div>"...)
+		}
+	}
+	f.Shade = string(b)
+	bufs.b = b
+
+	// Metric tracks.
+	lo, hi := chart.Seconds(w.From), chart.Seconds(w.To)
+	for i := range sc.Tracks {
+		f.Tracks[i] = paintTrack(&sc.Tracks[i], w, ts, px, lo, hi, bufs)
+	}
+
+	// Brush.
+	f.BrushX = w.SpanX(w.From, px)
+	f.BrushW = max(w.SpanX(w.To, px)-f.BrushX, 2)
+	return f
+}
+
+// paintTrack draws one metric track over window w: the visible points
+// decimated to the pixel width, scaled to their own extent.
+func paintTrack(t *tlTrack, w timeline.Window, ts chart.Time, px, lo, hi float64, bufs *tlBufs) tlTrackFrame {
+	all := t.points(w)
+	i, j := chart.VisibleRange(all, chart.ByTime, lo, hi)
+	vis := all[i:j]
+	if len(vis) > int(px) {
+		bufs.pts = chart.AppendDecimated(bufs.pts[:0], vis, chart.ByTime, max(1, int(px/2)))
+		vis = bufs.pts
+	}
+	var tf tlTrackFrame
+	tf.Pts = all[i:j]
+	if len(vis) == 0 {
+		tf.Empty = true
+		return tf
+	}
+	bufs.ys = bufs.ys[:0]
+	for _, p := range vis {
+		bufs.ys = append(bufs.ys, p.Value)
+	}
+	vlo, vhi, ok := chart.Extent(bufs.ys)
+	if !ok {
+		tf.Empty = true
+		return tf
+	}
+	if vlo == vhi {
+		d := math.Max(math.Abs(vlo)*0.05, 1e-9)
+		vlo, vhi = vlo-d, vhi+d
+	}
+	tf.Y = chart.NewLinear(vlo, vhi, tlTrackH-tlTrackPad, tlTrackPad)
+	bufs.xs = bufs.xs[:0]
+	for k, p := range vis {
+		bufs.xs = append(bufs.xs, ts.MapTime(p.Time))
+		bufs.ys[k] = tf.Y.Map(p.Value)
+	}
+	tf.Line = string(chart.AppendLine(bufs.b[:0], bufs.xs, bufs.ys, 1))
+	tf.Area = string(chart.AppendArea(bufs.b[:0], bufs.xs, bufs.ys, tlTrackH, 1))
+	nf := chart.NumberFormat{Unit: t.Unit}
+	tf.Lo, tf.Hi = nf.Format(vlo), nf.Format(vhi)
+	return tf
+}
+
+// tlOverview is the overview strip's drawing, which changes only with the
+// data and the width, not with the window.
+type tlOverview struct {
+	Bars   string // event density, one bar per 3 px bucket
+	Alerts string // the same for warning and critical events
+	Spark  string // the first track across the whole span
+}
+
+// paintOverview draws the density of every event over the span and the
+// first track as a sparkline.
+func paintOverview(w timeline.Window, px float64, lanes []timeline.LaneEvents, tracks []tlTrack) tlOverview {
+	var ov tlOverview
+	if !(px > 0) {
+		return ov
+	}
+	const bw = 3.0
+	n := int(math.Ceil(px / bw))
+	all := make([]int, n)
+	hot := make([]int, n)
+	peak := 0
+	for _, l := range lanes {
+		for _, e := range l.Events {
+			k := int(w.SpanX(e.Time, px) / bw)
+			k = max(0, min(n-1, k))
+			all[k]++
+			if e.Severity == studio.SeverityWarning || e.Severity == studio.SeverityCritical {
+				hot[k]++
+			}
+			peak = max(peak, all[k])
+		}
+	}
+	bar := func(counts []int) string {
+		var b []byte
+		for k, c := range counts {
+			if c == 0 {
+				continue
+			}
+			h := 4 + (tlOverviewH*0.6-4)*math.Sqrt(float64(c)/float64(peak))
+			b = append(b, 'M')
+			b = strconv.AppendFloat(b, float64(k)*bw, 'f', -1, 64)
+			b = append(b, ' ')
+			b = strconv.AppendFloat(b, tlOverviewH, 'f', -1, 64)
+			b = append(b, 'V')
+			b = strconv.AppendFloat(b, math.Round((tlOverviewH-h)*10)/10, 'f', -1, 64)
+			b = append(b, 'h')
+			b = strconv.AppendFloat(b, bw-1, 'f', -1, 64)
+			b = append(b, 'V')
+			b = strconv.AppendFloat(b, tlOverviewH, 'f', -1, 64)
+			b = append(b, 'Z')
+		}
+		return string(b)
+	}
+	if peak > 0 {
+		ov.Bars = bar(all)
+		ov.Alerts = bar(hot)
+	}
+	if len(tracks) > 0 && len(tracks[0].Points) > 0 {
+		pts := chart.Decimate(tracks[0].Points, chart.ByTime, max(1, int(px/2)))
+		xs := make([]float64, len(pts))
+		ys := make([]float64, len(pts))
+		for k, p := range pts {
+			ys[k] = p.Value
+		}
+		if lo, hi, ok := chart.Extent(ys); ok {
+			if lo == hi {
+				lo, hi = lo-1, hi+1
+			}
+			sy := chart.NewLinear(lo, hi, tlOverviewH-3, 3)
+			for k, p := range pts {
+				xs[k] = w.SpanX(p.Time, px)
+				ys[k] = sy.Map(p.Value)
+			}
+			ov.Spark = string(chart.AppendLine(nil, xs, ys, 1))
+		}
+	}
+	return ov
+}
+
+// tlHover is what the crosshair shows at one x.
+type tlHover struct {
+	X    float64
+	T    time.Time
+	Near studio.Event
+	// HasNear is false when the timeline has no events.
+	HasNear  bool
+	Readings []timeline.Reading
+}
+
+// hoverAt returns the readout at pixel x of the detail view: the time,
+// the nearest event across lanes and each track's nearest point.
+func hoverAt(x float64, w timeline.Window, px float64, ix *timeline.Index, tracks []tlTrack, dst []timeline.Reading) tlHover {
+	x = max(0, min(px, x))
+	h := tlHover{X: x, T: w.TimeAt(x, px)}
+	if ix != nil {
+		h.Near, h.HasNear = ix.Nearest(h.T)
+	}
+	h.Readings = dst[:0]
+	for i := range tracks {
+		pts := tracks[i].points(w)
+		p, ok := timeline.ValueAt(pts, h.T)
+		h.Readings = append(h.Readings, timeline.Reading{Metric: tracks[i].Name, Unit: tracks[i].Unit, Point: p, OK: ok})
+	}
+	return h
+}
+
+// readoutHTML renders the hover card: the time, the nearest event and the
+// metric values.
+func readoutHTML(h tlHover, width time.Duration, letter string) string {
+	var b strings.Builder
+	b.WriteString(`<div class="tl-ro-time">`)
+	b.WriteString(h.T.UTC().Format("Jan 2 "))
+	b.WriteString(tlClock(h.T, width))
+	b.WriteString(` UTC</div>`)
+	if h.HasNear {
+		b.WriteString(`<div class="tl-ro-event" data-event-id="`)
+		b.WriteString(html.EscapeString(string(h.Near.ID)))
+		b.WriteString(`"><span class="lane-dot lane-`)
+		b.WriteString(html.EscapeString(string(h.Near.Lane)))
+		b.WriteString(`"></span><span class="tl-ro-title">`)
+		if letter != "" {
+			b.WriteString(`<b class="tl-ro-pin">` + letter + `</b> `)
+		}
+		b.WriteString(html.EscapeString(h.Near.Title))
+		b.WriteString(`</span><span class="tl-ro-meta">`)
+		b.WriteString(html.EscapeString(laneLabel(h.Near.Lane)))
+		b.WriteString(" · ")
+		b.WriteString(tlClock(h.Near.Time, width))
+		d := h.Near.Time.Sub(h.T)
+		b.WriteString(" · ")
+		if d >= 0 {
+			b.WriteString("+")
+		} else {
+			b.WriteString("−")
+		}
+		b.WriteString(format.Duration(d))
+		b.WriteString(`</span></div>`)
+	}
+	if len(h.Readings) > 0 {
+		b.WriteString(`<dl class="tl-ro-values">`)
+		for i, r := range h.Readings {
+			b.WriteString(`<div><dt><i class="tl-sw tl-c`)
+			b.WriteString(strconv.Itoa(i))
+			b.WriteString(`"></i>`)
+			b.WriteString(html.EscapeString(r.Metric))
+			b.WriteString(`</dt><dd>`)
+			if r.OK {
+				b.WriteString(html.EscapeString(chart.NumberFormat{Unit: r.Unit}.Format(r.Point.Value)))
+			} else {
+				b.WriteString("—")
+			}
+			b.WriteString(`</dd></div>`)
+		}
+		b.WriteString(`</dl>`)
+	}
+	return b.String()
+}
