@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/aiinfra/studio/server/export"
 	"github.com/aiinfra/studio/shared/api"
 	"github.com/aiinfra/studio/shared/store"
 	"github.com/aiinfra/studio/shared/studio"
@@ -153,7 +154,7 @@ func (s *Server) routes() []route {
 	post := func(h http.HandlerFunc) map[string]http.HandlerFunc {
 		return map[string]http.HandlerFunc{http.MethodPost: h}
 	}
-	return []route{
+	table := []route{
 		{path: "/api/healthz", methods: get(s.handleHealth)},
 		{path: "/api/dashboard", methods: get(s.handleDashboard)},
 		{path: "/api/experiments", methods: get(s.handleExperiments)},
@@ -178,6 +179,10 @@ func (s *Server) routes() []route {
 		{path: "/api/traces/{id}", methods: get(s.handleTrace)},
 		{path: "/ws/runs/{id}", methods: get(s.handleStream), noHead: true},
 	}
+	for _, rt := range export.New(s.store, s.log).Routes() {
+		table = append(table, route{path: rt.Path, methods: get(rt.Handler)})
+	}
+	return table
 }
 
 // newRouter builds the mux router from the route table. Routes carry no
