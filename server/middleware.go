@@ -2,6 +2,8 @@ package server
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net"
@@ -36,10 +38,17 @@ func ContentSecurityPolicy(r *http.Request) string {
 	return cspBefore + scheme + r.Host + cspAfter
 }
 
+// scriptHashes lists the CSP source of each inline script the web app
+// puts in its pages, so they run while any other inline script is refused.
+var scriptHashes = func() string {
+	sum := sha256.Sum256([]byte(themeBootJS))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
+
 // The policy around connect-src's host entry.
-const (
+var (
 	cspBefore = "default-src 'self'; " +
-		"script-src 'self' 'wasm-unsafe-eval'; " +
+		"script-src 'self' 'wasm-unsafe-eval' " + scriptHashes + "; " +
 		"style-src 'self' 'unsafe-inline'; " +
 		"img-src 'self' data: blob:; " +
 		"font-src 'self' data:; " +
@@ -86,6 +95,25 @@ var staticSecurityHeaders = map[string][]string{
 	"X-Frame-Options":              {"DENY"},
 	"Cross-Origin-Opener-Policy":   {"same-origin"},
 	"Cross-Origin-Resource-Policy": {"same-origin"},
+}
+
+// refuseCrossSiteWrites answers a JSON 403 to a state-changing request
+// (any method but GET, HEAD and OPTIONS) that a browser sent from another
+// site, so a page elsewhere cannot act through the user's browser (CSRF):
+// one that http.CrossOriginProtection rejects (by Sec-Fetch-Site, or by
+// Origin against Host for older browsers) and whose Origin is absent or
+// not allowed by Options.AllowedOrigins. Requests without those headers
+// (curl, scripts) pass.
+func (s *Server) refuseCrossSiteWrites(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cop.Check(r) != nil && (r.Header.Get("Origin") == "" || !s.originAllowed(r)) {
+			s.writeError(w, r, studio.Errorf(codeForbidden, "cross-site %s requests are refused: origin %q is not allowed to change this server's state",
+				quoteMethod(r.Method), shortText(r.Header.Get("Origin"))))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // recoverPanics turns a handler panic into a logged stack trace and a JSON

@@ -117,7 +117,11 @@ func NewWebHandler(o WebOptions) (http.Handler, error) {
 // It also records whether a service worker controlled the page when it
 // loaded: the first install of the worker activates (and claims the page)
 // like an update would, and the app must not offer to "update" then.
-const themeBootScript = `<script>try{var t=localStorage.getItem("studio-theme");if(t==="dark"||t==="light")document.documentElement.setAttribute("data-theme",t)}catch(e){}window.studioControlled=!!(navigator.serviceWorker&&navigator.serviceWorker.controller);</script>`
+const themeBootScript = "<script>" + themeBootJS + "</script>"
+
+// themeBootJS is the body of themeBootScript. The Content-Security-Policy
+// allows exactly this script by its hash (see scriptHashes).
+const themeBootJS = `try{var t=localStorage.getItem("studio-theme");if(t==="dark"||t==="light")document.documentElement.setAttribute("data-theme",t)}catch(e){}window.studioControlled=!!(navigator.serviceWorker&&navigator.serviceWorker.controller);`
 
 // goAppPaths are the fixed paths go-app serves itself; everything else
 // that is not under /web/ is a page.

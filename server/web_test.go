@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -438,5 +440,25 @@ func TestStripEmptyDomainMeta(t *testing.T) {
 	}
 	if got := stripEmptyDomainMeta([]byte("<p>no meta</p>")); !bytes.Equal(got, []byte("<p>no meta</p>")) {
 		t.Errorf("page without meta changed: %s", got)
+	}
+}
+
+// TestInlineScriptsAllowedByCSP checks that every inline script in a page
+// is allowed by the Content-Security-Policy by its hash: a script the
+// policy does not list is refused by the browser (and logged as an error).
+func TestInlineScriptsAllowedByCSP(t *testing.T) {
+	h := SecurityHeaders(newTestWebHandler(t, webTestDir(t)))
+	resp := get(t, h, "/")
+	csp := resp.Header.Get("Content-Security-Policy")
+	page := body(t, resp)
+	inline := regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllStringSubmatch(page, -1)
+	if len(inline) == 0 {
+		t.Fatal("page has no inline script; the theme boot script is missing")
+	}
+	for _, m := range inline {
+		sum := sha256.Sum256([]byte(m[1]))
+		if src := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, src) {
+			t.Errorf("CSP %q does not allow inline script %.60q (want %s)", csp, m[1], src)
+		}
 	}
 }

@@ -95,7 +95,7 @@ func TestParallelRenders(t *testing.T) {
 		"/api/runs/run-0017/metrics/chart.svg?name=loss&smooth=0.6&width=600&height=300",
 		"/api/runs/run-0017/metrics/chart.png?name=loss,val_loss&width=600&height=300&theme=dark",
 		"/api/runs/run-0017/metrics/chart.pdf?name=accuracy&x=time&width=600&height=300",
-		"/api/runs/run-0036/metrics/chart.pdf?name=grad_norm&log=true&x=relative",
+		"/api/runs/run-0036/metrics/chart.pdf?name=grad_norm&log=true&x=relative&width=600&height=300",
 		"/api/runs/run-0036/report.pdf?pins=ev-run-0036-0001",
 		"/api/deployments/" + testDeploy + "/report.pdf",
 	}
@@ -113,7 +113,7 @@ func TestParallelRenders(t *testing.T) {
 		}
 		want[i] = normalize(rec.Body.Bytes())
 	}
-	const rounds = 4
+	const rounds = 2
 	var wg sync.WaitGroup
 	errs := make(chan string, rounds*len(targets))
 	for range rounds {
