@@ -139,7 +139,9 @@ func (s *State) Version() uint64 {
 }
 
 // Run returns the run as last fetched and advanced by the stream; ok is
-// false until SetRun was called.
+// false until SetRun was called. Its Summary map and Metrics slice are
+// never modified afterwards (the State replaces them): a caller may keep
+// the run as a snapshot.
 func (s *State) Run() (r studio.Run, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -331,10 +333,15 @@ func (s *State) AddPoint(name string, p studio.Point) bool {
 	sd.Total++
 	if s.hasRun {
 		s.run.Steps = max(s.run.Steps, p.Step+1)
-		if s.run.Summary == nil {
-			s.run.Summary = make(map[string]float64)
+		// Copy on write: runs handed out by Run keep their maps and
+		// slices unchanged.
+		sum := make(map[string]float64, len(s.run.Summary)+1)
+		for k, v := range s.run.Summary {
+			sum[k] = v
 		}
-		s.run.Summary[name] = p.Value
+		sum[name] = p.Value
+		s.run.Summary = sum
+		s.run.Metrics = slices.Clone(s.run.Metrics)
 		for i := range s.run.Metrics {
 			if s.run.Metrics[i].Name == name {
 				s.run.Metrics[i].Points = max(s.run.Metrics[i].Points, sd.Total)
@@ -519,6 +526,37 @@ func (s *State) TailSince(from int64) []studio.LogLine {
 	defer s.mu.Unlock()
 	i, _ := slices.BinarySearchFunc(s.tail, from, func(l studio.LogLine, seq int64) int { return cmp.Compare(l.Seq, seq) })
 	return slices.Clone(s.tail[i:])
+}
+
+// TailLine returns the held line with sequence number seq, without
+// copying the window.
+func (s *State) TailLine(seq int64) (studio.LogLine, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.tail)
+	if n == 0 || seq < s.tail[0].Seq || seq > s.tail[n-1].Seq {
+		return studio.LogLine{}, false
+	}
+	// The window is usually consecutive: try the direct index first.
+	if i := seq - s.tail[0].Seq; i < int64(n) && s.tail[i].Seq == seq {
+		return s.tail[i], true
+	}
+	i, ok := slices.BinarySearchFunc(s.tail, seq, func(l studio.LogLine, seq int64) int { return cmp.Compare(l.Seq, seq) })
+	if !ok {
+		return studio.LogLine{}, false
+	}
+	return s.tail[i], true
+}
+
+// TailBounds returns the first and last seq of the held lines; ok is false
+// when none are held.
+func (s *State) TailBounds() (first, last int64, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.tail) == 0 {
+		return 0, 0, false
+	}
+	return s.tail[0].Seq, s.tail[len(s.tail)-1].Seq, true
 }
 
 // TailVersion returns a counter that changes whenever Tail changes.

@@ -158,6 +158,15 @@ func TestTail(t *testing.T) {
 	if s.AddLog(line(1)) {
 		t.Error("AddLog(older than a full window) = true; want false")
 	}
+	if l, ok := s.TailLine(7); !ok || l.Seq != 7 {
+		t.Errorf("TailLine(7) = %d, %v; want 7, true", l.Seq, ok)
+	}
+	if _, ok := s.TailLine(4); ok {
+		t.Error("TailLine(4) found a dropped line")
+	}
+	if first, last, ok := s.TailBounds(); !ok || first != 5 || last != 9 {
+		t.Errorf("TailBounds = %d, %d, %v; want 5, 9, true", first, last, ok)
+	}
 	if n := len(s.TailSince(8)); n != 2 {
 		t.Errorf("len(TailSince(8)) = %d; want 2", n)
 	}

@@ -14,8 +14,9 @@ import (
 // Defaults for Attach.
 const (
 	// DefaultMaxPoints is the max_points asked for each series: about two
-	// points per pixel column of the widest chart.
-	DefaultMaxPoints = 2400
+	// points per pixel column of a chart in the metrics grid (a zoom fetches
+	// its range finer).
+	DefaultMaxPoints = 1200
 	// DefaultTailLines is the number of latest log lines fetched.
 	DefaultTailLines = 200
 )
@@ -26,10 +27,10 @@ func RunKey(id studio.RunID) string { return "/api/runs/" + url.PathEscape(strin
 // EventsKey is the query key of the run's timeline events.
 func EventsKey(id studio.RunID) string { return RunKey(id) + "/events" }
 
-// MetricsKey is the query key of every series of the run decimated to
-// maxPoints points each (0: every point).
-func MetricsKey(id studio.RunID, maxPoints int) string {
-	return RunKey(id) + "/metrics?max_points=" + strconv.Itoa(maxPoints)
+// MetricsKey is the query key of series name of the run decimated to
+// maxPoints points (0: every point).
+func MetricsKey(id studio.RunID, name string, maxPoints int) string {
+	return RunKey(id) + "/metrics?name=" + url.QueryEscape(name) + "&max_points=" + strconv.Itoa(maxPoints)
 }
 
 // MetricRangeKey is the query key of one series between steps from and to
@@ -59,9 +60,12 @@ type AttachOptions struct {
 }
 
 // Attach fills s from the query client c and keeps it filled: it
-// subscribes to the run, its events, its series and its latest log lines,
-// and merges every new response into s (a refetch after Invalidate, a
-// background refresh). The returned function ends the subscriptions.
+// subscribes to the run, its events, its series (one request per metric
+// of studio.MetricNames, so each chart draws as soon as its series
+// arrives and no single response takes long to decode) and its latest log
+// lines, and merges every new response into s (a refetch after
+// Invalidate, a background refresh). The returned function ends the
+// subscriptions.
 func (s *State) Attach(c *query.Client, opts AttachOptions) (cancel func()) {
 	if opts.MaxPoints <= 0 {
 		opts.MaxPoints = DefaultMaxPoints
@@ -73,12 +77,14 @@ func (s *State) Attach(c *query.Client, opts AttachOptions) (cancel func()) {
 	cancels = append(cancels,
 		subscribeNew(c, RunKey(s.id), s.SetRun),
 		subscribeNew(c, EventsKey(s.id), s.SetEvents),
-		subscribeNew(c, MetricsKey(s.id, opts.MaxPoints), func(m api.MetricsResponse) {
+	)
+	for _, name := range studio.MetricNames {
+		cancels = append(cancels, subscribeNew(c, MetricsKey(s.id, name, opts.MaxPoints), func(m api.MetricsResponse) {
 			for _, sr := range m.Series {
 				s.SetSeries(sr)
 			}
-		}),
-	)
+		}))
+	}
 	if opts.TailLines > 0 {
 		cancels = append(cancels, subscribeNew(c, TailKey(s.id, opts.TailLines), func(p api.LogPage) { s.SetTail(p.Lines) }))
 	}

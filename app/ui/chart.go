@@ -75,11 +75,24 @@ type MetricChart struct {
 	dragX    float64
 	dom      chartDOM
 	zoomX    chartX // the x mode the zoom range is in
+
+	ctx       app.Context
+	listeners []chartListener
+	tipStep   int // step the tooltip shows, -1 when hidden
 }
 
-// chartDOM holds the elements a chart updates without re-rendering.
+// chartListener is a native event listener on the chart body.
+type chartListener struct {
+	event string
+	fn    app.Func
+}
+
+// chartDOM holds the elements a chart updates without re-rendering: the
+// crosshair, dot, selection and tooltip are HTML layers over the SVG,
+// moved with transforms, so hovering repaints no chart.
 type chartDOM struct {
-	root, svg, cross, dot, sel, tip app.Value
+	root, body, cross, dot, sel, tip app.Value
+	left                             float64 // the body's left edge, px from the viewport
 }
 
 func (c *MetricChart) height() int {
@@ -92,8 +105,35 @@ func (c *MetricChart) height() int {
 // OnMount measures the chart and subscribes to the run's data and
 // crosshair.
 func (c *MetricChart) OnMount(ctx app.Context) {
+	c.ctx = ctx
+	c.tipStep = -1
 	c.subscribe(ctx)
-	ctx.Defer(c.measure)
+	ctx.Defer(func(ctx app.Context) {
+		c.measure(ctx)
+		c.listen()
+	})
+}
+
+// listen binds the mouse handlers to the chart body with native listeners:
+// a mousemove then costs no go-app dispatch and no render.
+func (c *MetricChart) listen() {
+	if len(c.listeners) > 0 || !c.ensureDOM() {
+		return
+	}
+	on := func(event string, h func(e app.Value)) {
+		fn := app.FuncOf(func(_ app.Value, args []app.Value) any {
+			h(args[0])
+			return nil
+		})
+		c.dom.body.Call("addEventListener", event, fn)
+		c.listeners = append(c.listeners, chartListener{event, fn})
+	}
+	on("mouseenter", func(e app.Value) { c.dom.left = c.dom.body.Call("getBoundingClientRect").Get("left").Float() })
+	on("mousemove", c.onMove)
+	on("mouseleave", c.onLeave)
+	on("mousedown", c.onDown)
+	on("mouseup", c.onUp)
+	on("dblclick", c.onDblClick)
 }
 
 // OnUpdate follows a new run state or crosshair group, and drops a zoom
@@ -110,6 +150,13 @@ func (c *MetricChart) OnResize(ctx app.Context) { c.measure(ctx) }
 
 // OnDismount ends the subscriptions.
 func (c *MetricChart) OnDismount() {
+	for _, l := range c.listeners {
+		if c.dom.body != nil && c.dom.body.Truthy() {
+			c.dom.body.Call("removeEventListener", l.event, l.fn)
+		}
+		l.fn.Release()
+	}
+	c.listeners = nil
 	if c.cancel != nil {
 		c.cancel()
 		c.cancel = nil
@@ -263,6 +310,9 @@ func (c *MetricChart) Render() app.UI {
 		),
 		app.Div().Class("mchart-body").Style("height", strconv.Itoa(c.height())+"px").Body(
 			c.renderSVG(m),
+			app.Div().Class("mchart-cross").Style("top", px(m.y0)).Style("height", px(m.y1-m.y0)),
+			app.Div().Class("mchart-dot"),
+			app.Div().Class("mchart-sel").Style("top", px(m.y0)).Style("height", px(m.y1-m.y0)),
 			app.Div().Class("mchart-tip").Aria("hidden", true),
 			app.If(m.empty, func() app.UI {
 				msg := "Loading…"
@@ -319,16 +369,8 @@ func (c *MetricChart) renderSVG(m *chartModel) app.UI {
 				svgEl("path").Class(rawClass).Attr("d", m.raw),
 				svgEl("path").Class("mchart-smooth").Attr("d", m.smooth),
 			),
-			svgEl("line").Class("mchart-cross").Attr("y1", m.y0).Attr("y2", m.y1).Attr("visibility", "hidden"),
-			svgEl("circle").Class("mchart-dot").Attr("r", 3.5).Attr("visibility", "hidden"),
-			svgEl("rect").Class("mchart-sel").Attr("y", m.y0).Attr("height", m.y1-m.y0).Attr("visibility", "hidden"),
 			svgEl("rect").Class("mchart-overlay").
-				Attr("x", m.x0).Attr("y", m.y0).Attr("width", m.x1-m.x0).Attr("height", m.y1-m.y0).
-				OnMouseMove(c.onMove).
-				OnMouseLeave(c.onLeave).
-				OnMouseDown(c.onDown).
-				OnMouseUp(c.onUp).
-				OnDblClick(c.onDblClick),
+				Attr("x", m.x0).Attr("y", m.y0).Attr("width", m.x1-m.x0).Attr("height", m.y1-m.y0),
 		)
 }
 
@@ -431,9 +473,12 @@ func (c *MetricChart) fetchDetail(ctx app.Context) {
 	c.detail.Observe(ctx, c.Client, key)
 }
 
+// px formats a pixel length for CSS.
+func px(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "px" }
+
 // ensureDOM looks up the elements the hover and drag handlers update.
 func (c *MetricChart) ensureDOM() bool {
-	if c.dom.root != nil && c.dom.root.Truthy() && c.dom.root.Get("isConnected").Bool() && c.dom.root.Equal(c.JSValue()) {
+	if c.dom.root != nil && c.dom.root.Truthy() && c.dom.tip.Truthy() && c.dom.tip.Get("isConnected").Bool() {
 		return true
 	}
 	root := c.JSValue()
@@ -441,33 +486,39 @@ func (c *MetricChart) ensureDOM() bool {
 		return false
 	}
 	q := func(sel string) app.Value { return root.Call("querySelector", sel) }
-	c.dom = chartDOM{root: root, svg: q(".mchart-svg"), cross: q(".mchart-cross"), dot: q(".mchart-dot"), sel: q(".mchart-sel"), tip: q(".mchart-tip")}
-	return c.dom.svg.Truthy() && c.dom.cross.Truthy()
+	c.dom = chartDOM{root: root, body: q(".mchart-body"), cross: q(".mchart-cross"), dot: q(".mchart-dot"), sel: q(".mchart-sel"), tip: q(".mchart-tip")}
+	return c.dom.body.Truthy() && c.dom.cross.Truthy() && c.dom.tip.Truthy()
 }
 
-// px returns the mouse position in the svg's coordinates.
-func (c *MetricChart) px(e app.Event) (float64, bool) {
-	if !c.ensureDOM() {
-		return 0, false
+// mouseX returns the mouse position in the chart's coordinates.
+func (c *MetricChart) mouseX(e app.Value) float64 {
+	if c.dom.left == 0 { // no mouseenter yet (a synthetic event)
+		c.dom.left = c.dom.body.Call("getBoundingClientRect").Get("left").Float()
 	}
-	r := c.dom.svg.Call("getBoundingClientRect")
-	return e.Get("clientX").Float() - r.Get("left").Float(), true
+	return e.Get("clientX").Float() - c.dom.left
 }
 
-func (c *MetricChart) onMove(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	x, ok := c.px(e)
-	if !ok || c.model == nil {
+// onMove follows the mouse: it moves the drag selection and asks the
+// crosshair group to show the step under the mouse on the next frame.
+// Native listener: no go-app dispatch, no render.
+func (c *MetricChart) onMove(e app.Value) {
+	m := c.model
+	if m == nil || m.empty {
 		return
 	}
+	x := c.mouseX(e)
 	if c.dragging {
-		a, b := min(x, c.dragX), max(x, c.dragX)
-		a, b = max(a, c.model.x0), min(b, c.model.x1)
-		c.dom.sel.Call("setAttribute", "x", a)
-		c.dom.sel.Call("setAttribute", "width", max(b-a, 0))
-		c.dom.sel.Call("setAttribute", "visibility", "visible")
+		a, b := max(min(x, c.dragX), m.x0), min(max(x, c.dragX), m.x1)
+		st := c.dom.sel.Get("style")
+		st.Set("transform", "translateX("+px(a)+")")
+		st.Set("width", px(max(b-a, 0)))
+		st.Set("visibility", "visible")
 	}
-	h, ok := c.model.at(x)
+	if x < m.x0-4 || x > m.x1+4 {
+		c.leave()
+		return
+	}
+	h, ok := m.at(x)
 	if !ok {
 		return
 	}
@@ -478,14 +529,7 @@ func (c *MetricChart) onMove(ctx app.Context, e app.Event) {
 	c.showHover(h.raw.Step, 0, true)
 }
 
-func (c *MetricChart) onLeave(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	if c.dragging {
-		c.dragging = false
-		if c.ensureDOM() {
-			c.dom.sel.Call("setAttribute", "visibility", "hidden")
-		}
-	}
+func (c *MetricChart) leave() {
 	if c.Sync != nil {
 		c.Sync.leave()
 		return
@@ -493,48 +537,55 @@ func (c *MetricChart) onLeave(ctx app.Context, e app.Event) {
 	c.showHover(0, 0, false)
 }
 
-func (c *MetricChart) onDown(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	if e.Get("button").Int() != 0 {
-		return
+func (c *MetricChart) onLeave(e app.Value) {
+	if c.dragging {
+		c.dragging = false
+		c.dom.sel.Get("style").Set("visibility", "hidden")
 	}
-	if x, ok := c.px(e); ok {
-		e.PreventDefault() // no text selection while dragging
-		c.dragging, c.dragX = true, x
-	}
+	c.leave()
 }
 
-func (c *MetricChart) onUp(ctx app.Context, e app.Event) {
+func (c *MetricChart) onDown(e app.Value) {
+	if e.Get("button").Int() != 0 || c.model == nil {
+		return
+	}
+	c.dom.left = c.dom.body.Call("getBoundingClientRect").Get("left").Float()
+	x := c.mouseX(e)
+	if x < c.model.x0 || x > c.model.x1 {
+		return
+	}
+	e.Call("preventDefault") // no text selection while dragging
+	c.dragging, c.dragX = true, x
+}
+
+func (c *MetricChart) onUp(e app.Value) {
 	if !c.dragging {
-		ctx.PreventUpdate()
 		return
 	}
 	c.dragging = false
-	c.dom.sel.Call("setAttribute", "visibility", "hidden")
-	x, ok := c.px(e)
-	if !ok || c.model == nil {
-		ctx.PreventUpdate()
+	c.dom.sel.Get("style").Set("visibility", "hidden")
+	if c.model == nil {
 		return
 	}
-	lo, hi, ok := c.model.zoomTo(c.dragX, x)
+	lo, hi, ok := c.model.zoomTo(c.dragX, c.mouseX(e))
 	if !ok {
-		ctx.PreventUpdate()
 		return
 	}
-	c.zoomed, c.zoomLo, c.zoomHi, c.zoomX = true, lo, hi, c.View.X
-	c.fetchDetail(ctx)
+	c.ctx.Dispatch(func(ctx app.Context) {
+		c.zoomed, c.zoomLo, c.zoomHi, c.zoomX = true, lo, hi, c.View.X
+		c.fetchDetail(ctx)
+	})
 }
 
-func (c *MetricChart) onDblClick(ctx app.Context, e app.Event) {
+func (c *MetricChart) onDblClick(e app.Value) {
 	if !c.zoomed {
-		ctx.PreventUpdate()
 		return
 	}
-	c.unzoom()
+	c.ctx.Dispatch(func(ctx app.Context) { c.unzoom() })
 }
 
 // showHover draws the crosshair, dot and tooltip at step, or hides them.
-// It touches the DOM only: no re-render.
+// It moves HTML layers with transforms only: no render, no SVG repaint.
 func (c *MetricChart) showHover(step, src int, ok bool) {
 	if !c.ensureDOM() {
 		return
@@ -547,30 +598,43 @@ func (c *MetricChart) showHover(step, src int, ok bool) {
 		ok = false
 	}
 	if !ok {
-		c.dom.cross.Call("setAttribute", "visibility", "hidden")
-		c.dom.dot.Call("setAttribute", "visibility", "hidden")
-		c.dom.tip.Get("style").Set("display", "none")
-		c.dom.root.Get("dataset").Set("hoverStep", "")
+		if c.tipStep >= 0 {
+			c.tipStep = -1
+			c.dom.cross.Get("style").Set("visibility", "hidden")
+			c.dom.dot.Get("style").Set("visibility", "hidden")
+			c.dom.tip.Get("style").Set("visibility", "hidden")
+			c.dom.root.Get("dataset").Set("hoverStep", "")
+		}
 		return
 	}
-	x := strconv.FormatFloat(h.px, 'f', 1, 64)
-	c.dom.cross.Call("setAttribute", "x1", x)
-	c.dom.cross.Call("setAttribute", "x2", x)
-	c.dom.cross.Call("setAttribute", "visibility", "visible")
-	c.dom.dot.Call("setAttribute", "cx", x)
-	c.dom.dot.Call("setAttribute", "cy", strconv.FormatFloat(h.py, 'f', 1, 64))
-	c.dom.dot.Call("setAttribute", "visibility", "visible")
-	c.dom.root.Get("dataset").Set("hoverStep", strconv.Itoa(h.raw.Step))
-	c.dom.tip.Set("textContent", c.tooltip(h))
-	st := c.dom.tip.Get("style")
-	st.Set("display", "block")
-	if h.px > (m.x0+m.x1)/2 {
-		st.Set("left", "")
-		st.Set("right", strconv.FormatFloat(float64(c.width)-h.px+10, 'f', 0, 64)+"px")
-	} else {
-		st.Set("right", "")
-		st.Set("left", strconv.FormatFloat(h.px+10, 'f', 0, 64)+"px")
+	// Every chart draws its crosshair at the shared step (on a step axis;
+	// time axes use the time of the nearest point), and its dot on its own
+	// nearest point: decimated series hold different steps.
+	cx := h.px
+	if m.in.x == xStep {
+		cx = m.sx.Map(float64(step))
 	}
+	cs := c.dom.cross.Get("style")
+	cs.Set("transform", "translateX("+px(cx)+")")
+	ds := c.dom.dot.Get("style")
+	ds.Set("transform", "translate("+px(h.px)+","+px(h.py)+")")
+	ts := c.dom.tip.Get("style")
+	if c.tipStep != h.raw.Step {
+		c.dom.tip.Set("textContent", c.tooltip(h))
+	}
+	// The tooltip sits beside the crosshair, on the side with more room.
+	if h.px > (m.x0+m.x1)/2 {
+		ts.Set("transform", "translateX(calc("+px(h.px-10)+" - 100%))")
+	} else {
+		ts.Set("transform", "translateX("+px(h.px+10)+")")
+	}
+	if c.tipStep < 0 {
+		cs.Set("visibility", "visible")
+		ds.Set("visibility", "visible")
+		ts.Set("visibility", "visible")
+	}
+	c.tipStep = h.raw.Step
+	c.dom.root.Get("dataset").Set("hoverStep", strconv.Itoa(step))
 }
 
 // tooltip is the text of the hover tooltip.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/aiinfra/studio/shared/chart"
@@ -98,43 +99,65 @@ type chartModel struct {
 	raw, smooth string
 	// drawn is the number of points in the raw path after decimation.
 	drawn int
-	// vis are the visible points (not decimated) and svis their smoothed
-	// values, for hover lookups.
-	vis, svis []studio.Point
-	empty     bool
+	// vis are the visible points (not decimated) and svals their
+	// smoothed values (nil when smoothing is off), for hover lookups.
+	vis   []studio.Point
+	svals []float64
+	empty bool
 }
 
-// smoothCache keeps the smoothed series of a chart until its points or
-// weight change.
-type smoothCache struct {
+// seriesArrays are a series' x coordinates and values as float64 slices
+// (what decimation and smoothing run over), kept until the data or the x
+// mode change.
+type seriesArrays struct {
 	points  []studio.Point
 	version uint64
-	w       float64
-	out     []studio.Point
+	x       chartX
+	xs, ys  []float64
+	// smooth is ys smoothed with weight w.
+	w      float64
+	smooth []float64
+	valid  bool
 }
 
-// get returns points smoothed with weight w (points itself when w is 0).
-func (c *smoothCache) get(points []studio.Point, version uint64, w float64) []studio.Point {
+// get fills the arrays from points, unless they already hold them.
+func (a *seriesArrays) get(points []studio.Point, version uint64, x chartX) {
+	if a.valid && a.version == version && a.x == x && len(a.points) == len(points) &&
+		(len(points) == 0 || &a.points[0] == &points[0]) {
+		return
+	}
+	xf := x.xfunc()
+	a.xs = slices.Grow(a.xs[:0], len(points))
+	a.ys = slices.Grow(a.ys[:0], len(points))
+	for _, p := range points {
+		a.xs = append(a.xs, xf(p))
+		a.ys = append(a.ys, p.Value)
+	}
+	a.points, a.version, a.x, a.valid = points, version, x, true
+	a.smooth, a.w = a.smooth[:0], -1
+}
+
+// smoothed returns ys smoothed by the debiased EMA with weight w, or nil
+// when w is 0.
+func (a *seriesArrays) smoothed(w float64) []float64 {
 	if w <= 0 {
-		return points
+		return nil
 	}
-	if c.out != nil && c.w == w && c.version == version && len(c.points) == len(points) &&
-		(len(points) == 0 || &c.points[0] == &points[0]) {
-		return c.out
+	if a.w != w || len(a.smooth) != len(a.ys) {
+		a.smooth = chart.AppendEMA(slices.Grow(a.smooth[:0], len(a.ys)), a.ys, w)
+		a.w = w
 	}
-	c.points, c.version, c.w = points, version, w
-	c.out = chart.AppendSmoothPoints(c.out[:0], points, w)
-	return c.out
+	return a.smooth
 }
 
 // chartModelCache builds chart models and keeps the last one.
 type chartModelCache struct {
-	smooth smoothCache
+	arrays seriesArrays
 	last   *chartModel
 	// builds counts the models built (not served from the cache).
 	builds int
 	path   []byte
-	dec    []studio.Point
+	dx, dy []float64
 }
 
 // model returns the model of in, rebuilding it only when in differs from
@@ -171,19 +194,22 @@ func (c *chartModelCache) build(in chartInput) *chartModel {
 		m.hi = m.lo + 1
 	}
 	m.sx = chart.NewLinear(m.lo, m.hi, m.x0, m.x1)
+	c.arrays.get(pts, in.version, in.x)
 	i, j := chart.VisibleRange(pts, xf, m.lo, m.hi)
 	m.vis = pts[i:j]
-	smoothed := c.smooth.get(pts, in.version, in.smooth)
-	m.svis = smoothed[i:j]
-
-	// y domain from the raw values in view (the raw line is drawn too).
-	ys := make([]float64, 0, len(m.vis))
-	for _, p := range m.vis {
-		ys = append(ys, p.Value)
+	if sm := c.arrays.smoothed(in.smooth); sm != nil {
+		m.svals = sm[i:j]
 	}
+	// The y domain comes from the raw values in view (the raw line is
+	// drawn too).
+	xs, ys := c.arrays.xs[i:j], c.arrays.ys[i:j]
 	plotH := m.y1 - m.y0
 	nY := max(int(plotH/40), 2)
-	yf := chart.NumberFormat{Unit: in.unit}
+	// Only "%" fits on every tick label; other units are in the header.
+	yf := chart.NumberFormat{}
+	if in.unit == "%" {
+		yf.Unit = "%"
+	}
 	if in.logY {
 		if lo, hi, ok := chart.PositiveExtent(ys); ok {
 			if hi == lo {
@@ -227,25 +253,29 @@ func (c *chartModelCache) build(in chartInput) *chartModel {
 		}
 	}
 
-	// Paths: decimated to about two points per pixel column.
+	// Paths: decimated to about two points per pixel column, keeping each
+	// column's first, minimum, maximum and last point.
 	buckets := max(int(plotW/2), 1)
-	c.dec = chart.AppendDecimated(c.dec[:0], m.vis, xf, buckets)
-	m.drawn = len(c.dec)
-	c.path = c.appendPath(c.path[:0], c.dec, xf, m)
-	m.raw = string(c.path)
-	if in.smooth > 0 {
-		c.dec = chart.AppendDecimated(c.dec[:0], m.svis, xf, buckets)
-		c.path = c.appendPath(c.path[:0], c.dec, xf, m)
-		m.smooth = string(c.path)
+	c.dx, c.dy = chart.AppendDecimatedXY(c.dx[:0], c.dy[:0], xs, ys, buckets)
+	m.drawn = len(c.dx)
+	m.raw = c.line(m)
+	if m.svals != nil {
+		c.dx, c.dy = chart.AppendDecimatedXY(c.dx[:0], c.dy[:0], xs, m.svals, buckets)
+		m.smooth = c.line(m)
 	}
 	return m
 }
 
-func (c *chartModelCache) appendPath(dst []byte, pts []studio.Point, xf chart.XFunc, m *chartModel) []byte {
-	if ly, ok := m.sy.(chart.Linear); ok {
-		return chart.AppendSeriesLinear(dst, pts, xf, m.sx, ly, chart.DefaultPrecision)
+// line maps the decimated points in c.dx, c.dy to pixels and returns
+// their path data. Values the y scale cannot show (NaN, or non-positive
+// on a log scale) break the line.
+func (c *chartModelCache) line(m *chartModel) string {
+	for k := range c.dx {
+		c.dx[k] = m.sx.Map(c.dx[k])
+		c.dy[k] = m.sy.Map(c.dy[k])
 	}
-	return chart.AppendSeries(dst, pts, xf, m.sx, m.sy, chart.DefaultPrecision)
+	c.path = chart.AppendLine(c.path[:0], c.dx, c.dy, chart.DefaultPrecision)
+	return string(c.path)
 }
 
 // hit is the point under the cursor.
@@ -292,8 +322,8 @@ func (m *chartModel) nearest(xf chart.XFunc, target float64) (hit, bool) {
 func (m *chartModel) hitAt(i int) hit {
 	p := m.vis[i]
 	h := hit{i: i, raw: p, smoothed: p.Value}
-	if i < len(m.svis) {
-		h.smoothed = m.svis[i].Value
+	if i < len(m.svals) {
+		h.smoothed = m.svals[i]
 	}
 	h.px = m.sx.Map(m.in.x.xfunc()(p))
 	h.py = m.sy.Map(h.smoothed)

@@ -45,7 +45,7 @@ type compareResult struct {
 	// URLs are the metric requests the deltas come from.
 	URLs []string
 	// Decimated is true when some series came decimated.
-	Decimated bool
+	Decimated  bool
 	MetricsErr error
 
 	// HasLogs is false when the source has no log.
@@ -234,11 +234,11 @@ func (p *ComparePanel) retry(ctx app.Context, e app.Event) {
 func (p *ComparePanel) Render() app.UI {
 	r := p.res
 	root := app.Div().Class("tl-cmp").DataSet("testid", "compare").
-		DataSet("beforeFrom", r.Before.From.UTC().Format(time.RFC3339Nano)).
-		DataSet("beforeTo", r.Before.To.UTC().Format(time.RFC3339Nano)).
-		DataSet("afterFrom", r.After.From.UTC().Format(time.RFC3339Nano)).
-		DataSet("afterTo", r.After.To.UTC().Format(time.RFC3339Nano)).
-		DataSet("seriesUrls", strings.Join(r.URLs, " "))
+		DataSet("before-from", r.Before.From.UTC().Format(time.RFC3339Nano)).
+		DataSet("before-to", r.Before.To.UTC().Format(time.RFC3339Nano)).
+		DataSet("after-from", r.After.From.UTC().Format(time.RFC3339Nano)).
+		DataSet("after-to", r.After.To.UTC().Format(time.RFC3339Nano)).
+		DataSet("series-urls", strings.Join(r.URLs, " "))
 	state := "ready"
 	if p.loading {
 		state = "loading"
@@ -364,12 +364,12 @@ func (p *ComparePanel) renderDeltas() app.UI {
 	for i, d := range r.Deltas {
 		rows[i] = app.Tr().
 			DataSet("metric", d.Metric).
-			DataSet("beforeMean", rawNum(d.Before.Mean)).
-			DataSet("afterMean", rawNum(d.After.Mean)).
-			DataSet("beforeLast", rawNum(d.Before.Last)).
-			DataSet("afterLast", rawNum(d.After.Last)).
-			DataSet("beforeCount", d.Before.Count).
-			DataSet("afterCount", d.After.Count).
+			DataSet("before-mean", rawNum(d.Before.Mean)).
+			DataSet("after-mean", rawNum(d.After.Mean)).
+			DataSet("before-last", rawNum(d.Before.Last)).
+			DataSet("after-last", rawNum(d.After.Last)).
+			DataSet("before-count", d.Before.Count).
+			DataSet("after-count", d.After.Count).
 			Body(
 				app.Th().Scope("row").Body(app.Span().Class("tl-sw tl-c"+strconv.Itoa(i)).Aria("hidden", true), app.Text(d.Metric)),
 				app.Td().Class("num").Text(fmtValue(d.Before.Mean, d.Unit, d.Before.Count > 0)),

@@ -71,32 +71,33 @@ func (c *Timeline) renderPin(r pinRow) app.UI {
 	if r.Known {
 		lane = string(r.Event.Lane)
 	}
-	return app.Li().Class(cls).DataSet("testid", "pin").DataSet("eventId", string(r.ID)).DataSet("pin", r.Letter).Body(
+	return app.Li().Class(cls).DataSet("testid", "pin").DataSet("event-id", string(r.ID)).DataSet("pin", r.Letter).Body(
 		app.Span().Class("tl-pin-letter").Aria("hidden", true).Text(r.Letter),
 		app.Div().Class("tl-pin-main").Body(
 			app.Button().Type("button").Class("tl-pin-title").
-				DataSet("pinId", string(r.ID)).
+				DataSet("pin-id", string(r.ID)).
 				DataSet("action", "jump").
 				Disabled(!r.Known).
+				Title(title).
 				Aria("label", "Pin "+r.Letter+": "+title+". Centre the window on it").
 				OnClick(c.jumpToPin).
 				Text(title),
 			app.Div().Class("tl-pin-meta").Body(
 				app.Span().Class("lane-dot", "lane-"+lane).Aria("hidden", true),
-				app.Text(meta),
+				app.Span().Class("tl-pin-when").Text(meta),
+				app.Label().Class("tl-pin-cmp check").Title("Include in the comparison").Body(
+					app.Input().Type("checkbox").
+						DataSet("pin-id", string(r.ID)).
+						Checked(r.Compared).
+						Disabled(!r.Known).
+						Aria("label", "Compare pin "+r.Letter).
+						OnChange(c.toggleCompared),
+					app.Span().Aria("hidden", true).Text("compare"),
+				),
 			),
 		),
-		app.Label().Class("tl-pin-cmp check").Title("Include in the comparison").Body(
-			app.Input().Type("checkbox").
-				DataSet("pinId", string(r.ID)).
-				Checked(r.Compared).
-				Disabled(!r.Known).
-				Aria("label", "Compare pin "+r.Letter).
-				OnChange(c.toggleCompared),
-			app.Span().Aria("hidden", true).Text("Compare"),
-		),
 		app.Button().Type("button").Class("btn btn-ghost btn-icon btn-sm tl-pin-remove").
-			DataSet("pinId", string(r.ID)).
+			DataSet("pin-id", string(r.ID)).
 			DataSet("action", "unpin").
 			Aria("label", "Remove pin "+r.Letter).
 			Title("Remove pin").

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/aiinfra/studio/app/live"
 	"github.com/aiinfra/studio/app/query"
@@ -83,7 +84,17 @@ type RunPage struct {
 	sync       *ChartSync
 	teardown   []func()
 	runVersion uint64
+	// snap is the run the header and tabs show: the client state's run,
+	// refreshed at most every runRefresh while only counters change, so
+	// a streaming run does not re-render every tab on every point.
+	snap       studio.Run
+	hasSnap    bool
+	snapQueued bool
 }
+
+// runRefresh is how often a streaming run's header and tabs refresh when
+// only its counters and latest values change.
+const runRefresh = 500 * time.Millisecond
 
 // OnNav reads the run id, tab and line, loads the run and, for a run that
 // is queued or running, opens its live stream.
@@ -115,7 +126,7 @@ func (p *RunPage) open(ctx app.Context) {
 	p.close()
 	id, client := p.id, p.Client
 	data := rundata.New(id, rundata.Options{})
-	p.data, p.sync, p.runVersion = data, NewChartSync(), 0
+	p.data, p.sync, p.runVersion, p.hasSnap, p.snapQueued = data, NewChartSync(), 0, false, false
 	unsub := data.Subscribe(func() {
 		ctx.Dispatch(func(ctx app.Context) {
 			// Re-render the page (header, tabs) only when the run changed;
@@ -124,8 +135,23 @@ func (p *RunPage) open(ctx app.Context) {
 				ctx.PreventUpdate()
 				return
 			}
-			p.runVersion = data.RunVersion()
-			p.title(ctx)
+			r, _ := data.Run()
+			if !p.hasSnap || r.Status != p.snap.Status {
+				p.takeSnap(ctx)
+				return
+			}
+			ctx.PreventUpdate()
+			if !p.snapQueued {
+				p.snapQueued = true
+				ctx.After(runRefresh, func(ctx app.Context) {
+					p.snapQueued = false
+					if p.data != data {
+						ctx.PreventUpdate()
+						return
+					}
+					p.takeSnap(ctx)
+				})
+			}
 		})
 	})
 	var detach func()
@@ -180,7 +206,16 @@ func (p *RunPage) close() {
 	for _, f := range p.teardown {
 		f()
 	}
-	p.teardown, p.data, p.stream, p.sync = nil, nil, nil, nil
+	p.teardown, p.data, p.stream, p.sync, p.hasSnap = nil, nil, nil, nil, false
+}
+
+// takeSnap shows the client state's current run.
+func (p *RunPage) takeSnap(ctx app.Context) {
+	if r, ok := p.data.Run(); ok {
+		p.snap, p.hasSnap = r, true
+		p.runVersion = p.data.RunVersion()
+		p.title(ctx)
+	}
 }
 
 // runChanged runs when the REST run changes.
@@ -189,10 +224,8 @@ func (p *RunPage) runChanged(ctx app.Context) { p.title(ctx) }
 // liveRun returns the run to show: the client state's (advanced by the
 // stream) once loaded, else the REST result.
 func (p *RunPage) liveRun() (studio.Run, bool) {
-	if p.data != nil {
-		if r, ok := p.data.Run(); ok {
-			return r, true
-		}
+	if p.hasSnap {
+		return p.snap, true
 	}
 	return p.run.Data, p.run.HasData
 }

@@ -1,15 +1,14 @@
 package ui
 
 import (
-	"github.com/aiinfra/studio/app/format"
 	"github.com/aiinfra/studio/app/query"
 	"github.com/aiinfra/studio/app/rundata"
 	"github.com/aiinfra/studio/shared/studio"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// RunLogsTab is the logs tab of the run page; the virtualized log viewer
-// replaces this component in a later change.
+// RunLogsTab is the logs tab of the run page: the virtualized log viewer,
+// opened on the line the URL names (?line=N).
 type RunLogsTab struct {
 	app.Compo
 	Run    studio.Run
@@ -18,10 +17,10 @@ type RunLogsTab struct {
 	Line   int64
 }
 
-// Render draws the placeholder region.
+// Render draws the viewer.
 func (t *RunLogsTab) Render() app.UI {
-	return app.Section().Class("panel placeholder").DataSet("testid", "run-logs").Aria("labelledby", "logs-title").Body(
+	return app.Section().Class("panel logs-tab").DataSet("testid", "run-logs").Aria("labelledby", "logs-title").Body(
 		app.Div().Class("panel-head").Body(app.H2().ID("logs-title").Text("Logs")),
-		app.P().Class("muted").Text("The log viewer for this run appears here: "+format.Int64(t.Run.LogCount)+" lines so far."),
+		&LogViewer{Data: t.Data, Client: t.Client, Line: t.Line},
 	)
 }

@@ -75,11 +75,20 @@ type Timeline struct {
 	ov     tlOverview
 	ovKey  string
 	thr    frameThrottle
+	// needFull asks the next paint to rewrite the lanes; laneDOM keeps
+	// each lane's elements for fast paints.
+	needFull bool
+	laneDOM  []*tlLaneDOM
+	lastK    float64 // px per ns of the last paint
 	hover  bool
 	hoverX float64
 	nearID studio.EventID
 	reads  []timeline.Reading
 	drag   tlDrag
+
+	livePaint   time.Time // last repaint for new data
+	livePending bool
+	evs         []studio.Event // the Events the lanes were built from
 
 	urlAt      time.Time // last URL write
 	urlPending bool
@@ -125,12 +134,32 @@ func (c *Timeline) OnNav(ctx app.Context) {
 }
 
 // OnUpdate follows new data: the lanes are rebuilt and the window kept
-// (or moved with the live edge when it follows it).
+// (or moved with the live edge when it follows it). Live data arrives
+// several times a second; it is drawn at most every liveRepaint, so a
+// stream never competes with a drag or a hover for frames.
 func (c *Timeline) OnUpdate(ctx app.Context) {
 	c.ctx = ctx
 	c.sync()
+	if c.livePending {
+		return
+	}
+	if wait := liveRepaint - time.Since(c.livePaint); wait > 0 && !c.livePaint.IsZero() {
+		c.livePending = true
+		ctx.After(wait, func(ctx app.Context) {
+			ctx.PreventUpdate()
+			c.livePending = false
+			c.livePaint = time.Now()
+			c.schedulePaint(ctx)
+		})
+		return
+	}
+	c.livePaint = time.Now()
 	c.schedulePaint(ctx)
 }
+
+// liveRepaint is the shortest time between two repaints caused by new
+// data.
+const liveRepaint = 500 * time.Millisecond
 
 // OnResize repaints at the new width.
 func (c *Timeline) OnResize(ctx app.Context) {
@@ -143,6 +172,7 @@ func (c *Timeline) OnResize(ctx app.Context) {
 func (c *Timeline) OnDismount() {
 	c.thr.Release()
 	c.dom.reset()
+	c.laneDOM = nil
 }
 
 // sync rebuilds what derives from the props when Version changed.
@@ -150,11 +180,16 @@ func (c *Timeline) sync() {
 	if c.ready && c.built == c.Version {
 		return
 	}
-	c.lanes = timeline.Group(c.Events)
-	c.ix = timeline.NewIndex(c.Events)
-	c.byID = make(map[studio.EventID]studio.Event, len(c.Events))
-	for _, e := range c.Events {
-		c.byID[e.ID] = e
+	// Lanes and the index are rebuilt only when the events changed, not
+	// for every new point of a live run.
+	if !c.ready || !sameEvents(c.Events, c.evs) {
+		c.evs = c.Events
+		c.lanes = timeline.Group(c.Events)
+		c.ix = timeline.NewIndex(c.Events)
+		c.byID = make(map[studio.EventID]studio.Event, len(c.Events))
+		for _, e := range c.Events {
+			c.byID[e.ID] = e
+		}
 	}
 	old := c.tracks
 	c.tracks = make([]tlTrack, len(c.Tracks))
@@ -176,6 +211,12 @@ func (c *Timeline) sync() {
 	}
 	c.built = c.Version
 	c.ovKey = ""
+}
+
+// sameEvents reports whether a and b are the same slice: the run tab
+// passes a new slice whenever the events change.
+func sameEvents(a, b []studio.Event) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0] && &a[len(a)-1] == &b[len(b)-1])
 }
 
 // medianSpacing returns the median time between consecutive points, 0 for
@@ -203,13 +244,14 @@ func (c *Timeline) applyURL(u *url.URL) {
 }
 
 // writeURL puts the view into the page URL with history.replaceState. While
-// a drag runs it writes at most every 250 ms (browsers throttle frequent
-// replaceState calls); the last state is always written.
+// a drag runs it writes at most every 400 ms (browsers throttle frequent
+// replaceState calls, and each costs a few ms); the last state is always
+// written.
 func (c *Timeline) writeURL(ctx app.Context, now bool) {
 	if app.IsServer {
 		return
 	}
-	const every = 250 * time.Millisecond
+	const every = 400 * time.Millisecond
 	if !now && time.Since(c.urlAt) < every {
 		if !c.urlPending {
 			c.urlPending = true
@@ -246,8 +288,17 @@ func (c *Timeline) plotLeft() float64 {
 	return 0
 }
 
-// schedulePaint repaints on the next animation frame.
+// schedulePaint repaints on the next animation frame, writing every
+// lane's markup in time order.
 func (c *Timeline) schedulePaint(ctx app.Context) {
+	c.needFull = true
+	c.thr.Schedule(ctx, c.paint)
+}
+
+// scheduleFastPaint repaints on the next animation frame for a continuous
+// gesture (a drag, a wheel): lane markers are moved rather than rewritten.
+// The gesture's end asks for a full paint.
+func (c *Timeline) scheduleFastPaint(ctx app.Context) {
 	c.thr.Schedule(ctx, c.paint)
 }
 
@@ -263,12 +314,22 @@ func (c *Timeline) paint(ctx app.Context) {
 			return
 		}
 	}
+	fast := !c.needFull
+	c.needFull = false
 	sc := c.scene()
+	k := c.width / float64(c.m.win.Width())
+	sc.Fast, sc.Pan = fast, k == c.lastK
+	c.lastK = k
 	c.frame = paintFrame(&sc, &c.bufs)
 	f := &c.frame
 	d := &c.dom
+	for len(c.laneDOM) < len(c.lanes) {
+		c.laneDOM = append(c.laneDOM, &tlLaneDOM{})
+	}
 	for i := range c.lanes {
-		d.set(c.id("lane-"+strconv.Itoa(i)), "html", f.Lanes[i])
+		if el := d.el(c.id("marks-" + strconv.Itoa(i))); el != nil {
+			c.laneDOM[i].paint(el, f.Marks[i], c.m.win.From, k, fast)
+		}
 		d.set(c.id("lane-"+strconv.Itoa(i)), "aria-label", f.LaneARIA[i])
 	}
 	d.set(c.id("axis"), "html", f.Axis)
@@ -302,16 +363,24 @@ func (c *Timeline) paint(ctx app.Context) {
 	d.set(c.id("ovpins"), "html", f.OverviewPins)
 	d.set(c.id("brush"), "style:left", tlPx(f.BrushX))
 	d.set(c.id("brush"), "style:width", tlPx(f.BrushW))
-	d.set(c.id("brush"), "aria-valuetext", f.Range)
-	d.set(c.id("brush"), "aria-valuenow", strconv.FormatInt(c.m.win.From.Unix(), 10))
-	d.set(c.id("export"), "href", c.reportHref())
-	d.set(c.id("root"), "data-from", c.m.win.From.UTC().Format(time.RFC3339Nano))
-	d.set(c.id("root"), "data-to", c.m.win.To.UTC().Format(time.RFC3339Nano))
-	following := "false"
-	if c.m.win.Following() {
-		following = "true"
+	d.set(c.id("diml"), "style:width", tlPx(f.BrushX))
+	d.set(c.id("dimr"), "style:width", tlPx(max(0, c.width-f.BrushX-f.BrushW)))
+	if !fast {
+		// What only the end of a gesture needs: the accessible value,
+		// the export link and the test hooks.
+		d.set(c.id("brush"), "aria-valuetext", f.Range)
+		d.set(c.id("brush"), "aria-valuenow", strconv.FormatInt(c.m.win.From.Unix(), 10))
+		d.set(c.id("export"), "href", c.reportHref())
+		d.set(c.id("root"), "data-from", c.m.win.From.UTC().Format(time.RFC3339Nano))
+		d.set(c.id("root"), "data-to", c.m.win.To.UTC().Format(time.RFC3339Nano))
+		d.set(c.id("root"), "data-span-from", c.m.win.Min.UTC().Format(time.RFC3339Nano))
+		d.set(c.id("root"), "data-span-to", c.m.win.Max.UTC().Format(time.RFC3339Nano))
+		following := "false"
+		if c.m.win.Following() {
+			following = "true"
+		}
+		d.set(c.id("follow"), "aria-pressed", following)
 	}
-	d.set(c.id("follow"), "aria-pressed", following)
 	if c.hover {
 		c.paintHover(ctx)
 	}
@@ -356,7 +425,7 @@ func (c *Timeline) paintHover(ctx app.Context) {
 	if left+260 > c.width {
 		left = max(0, h.X-14-260)
 	}
-	d.set(c.id("readout"), "style:left", tlPx(left))
+	d.set(c.id("readout"), "style:transform", "translateX("+tlPx(left)+")")
 	d.set(c.id("readout"), "data-time", h.T.UTC().Format(time.RFC3339Nano))
 	near := ""
 	if h.HasNear {
@@ -372,9 +441,8 @@ func (c *Timeline) paintHover(ctx app.Context) {
 		}
 		y := c.frame.Tracks[i].Y.Map(r.Point.Value)
 		x := c.m.win.X(r.Point.Time, c.width)
-		d.set(c.id("tdot-"+k), "style:display", "inline")
-		d.set(c.id("tdot-"+k), "cx", strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64))
-		d.set(c.id("tdot-"+k), "cy", strconv.FormatFloat(math.Round(y*10)/10, 'f', -1, 64))
+		d.set(c.id("tdot-"+k), "style:display", "block")
+		d.set(c.id("tdot-"+k), "style:transform", "translate("+tlPx(x)+","+tlPx(y)+")")
 		d.set(c.id("tval-"+k), "text", chart.NumberFormat{Unit: r.Unit}.Format(r.Point.Value))
 	}
 	c.highlight(studio.EventID(near))
@@ -486,7 +554,11 @@ func (c *Timeline) compareDuration() time.Duration {
 // the change is complete (a drag ended), so the URL is written at once
 // and finer track data may be fetched.
 func (c *Timeline) changed(ctx app.Context, final bool) {
-	c.schedulePaint(ctx)
+	if final {
+		c.schedulePaint(ctx)
+	} else {
+		c.scheduleFastPaint(ctx)
+	}
 	c.writeURL(ctx, final)
 	if final {
 		c.scheduleSettle(ctx)
@@ -497,7 +569,7 @@ func (c *Timeline) changed(ctx app.Context, final bool) {
 // stayed put for a moment, when the overview points are too sparse to
 // draw it well.
 func (c *Timeline) scheduleSettle(ctx app.Context) {
-	if c.Source == nil || len(c.Tracks) == 0 || app.IsServer {
+	if app.IsServer {
 		return
 	}
 	c.settleGen++
@@ -507,6 +579,7 @@ func (c *Timeline) scheduleSettle(ctx app.Context) {
 		if gen != c.settleGen {
 			return
 		}
+		c.schedulePaint(ctx) // the lanes back in time order
 		c.fetchDetail(ctx)
 	})
 }
@@ -515,7 +588,7 @@ func (c *Timeline) scheduleSettle(ctx app.Context) {
 // side) at about two points per pixel.
 func (c *Timeline) fetchDetail(ctx app.Context) {
 	w := c.m.win
-	if c.width <= 0 || w.Width() >= w.Span()*2/3 {
+	if c.Source == nil || len(c.Tracks) == 0 || c.width <= 0 || w.Width() >= w.Span()*2/3 {
 		return
 	}
 	sparse := false
@@ -576,6 +649,16 @@ func (c *Timeline) onKey(ctx app.Context, e app.Event) {
 			ctx.PreventUpdate()
 			return
 		}
+	}
+	// Markers are spans with the button role: Enter and Space activate
+	// them as they would a button.
+	if k := e.Get("key").String(); k == "Enter" || k == " " {
+		if c.activate(ctx, e.Get("target")) {
+			e.PreventDefault()
+			return
+		}
+		ctx.PreventUpdate()
+		return
 	}
 	cmd := timelineKey(e.Get("key").String(), e.Get("shiftKey").Bool(), e.Get("ctrlKey").Bool(), e.Get("altKey").Bool(), e.Get("metaKey").Bool())
 	if cmd == cmdNone {
@@ -692,33 +775,41 @@ func (c *Timeline) onLanesClick(ctx app.Context, e app.Event) {
 		ctx.PreventUpdate()
 		return
 	}
-	t := e.Get("target")
-	if !t.Truthy() || t.Get("closest").IsUndefined() {
+	if !c.activate(ctx, e.Get("target")) {
 		ctx.PreventUpdate()
-		return
+	}
+}
+
+// activate acts on the marker or badge at t (a click, or Enter or Space
+// on it): a marker's event is pinned or unpinned, a badge zooms the window
+// onto its events. It reports whether t was one; a zoom re-renders
+// nothing, so it calls ctx.PreventUpdate itself.
+func (c *Timeline) activate(ctx app.Context, t app.Value) bool {
+	if !t.Truthy() || t.Get("closest").IsUndefined() {
+		return false
 	}
 	if b := t.Call("closest", ".tl-cluster"); b.Truthy() {
 		ctx.PreventUpdate()
 		from, err1 := strconv.ParseInt(b.Get("dataset").Get("from").String(), 10, 64)
 		to, err2 := strconv.ParseInt(b.Get("dataset").Get("to").String(), 10, 64)
 		if err1 != nil || err2 != nil {
-			return
+			return true
 		}
 		f, tt := time.Unix(0, from), time.Unix(0, to)
 		pad := max(tt.Sub(f)/4, time.Duration(float64(c.m.win.Width())*tlMinGap/c.width))
 		c.m.setWindow(c.m.win.Select(f.Add(-pad), tt.Add(pad)))
 		c.changed(ctx, true)
-		return
+		return true
 	}
 	id := eventIDOf(t)
 	if id == "" {
-		ctx.PreventUpdate()
-		return
+		return false
 	}
 	c.m.focus = studio.EventID(id)
 	c.m.togglePin(studio.EventID(id))
 	c.changed(ctx, true)
 	c.refocus(ctx)
+	return true
 }
 
 // pointerX returns the event's x in the plot column.
@@ -737,6 +828,22 @@ func (c *Timeline) onDetailDown(ctx app.Context, e app.Event) {
 	}
 	c.drag = tlDrag{on: true, mode: "pan", id: e.Get("pointerId").Int(), x0: c.pointerX(e), win: c.m.win}
 	ctx.JSSrc().Call("setPointerCapture", e.Get("pointerId"))
+	c.focusRoot()
+}
+
+// focusRoot gives the timeline the keyboard focus after a pointer press on
+// its background, so its keys work at once; focus already inside it stays.
+func (c *Timeline) focusRoot() {
+	root := c.dom.el(c.id("root"))
+	if root == nil {
+		return
+	}
+	if active := app.Window().Get("document").Get("activeElement"); active.Truthy() && root.Call("contains", active).Bool() {
+		return
+	}
+	opts := app.Window().Get("Object").New()
+	opts.Set("preventScroll", true)
+	root.Call("focus", opts)
 }
 
 // onDetailMove pans while dragging, else moves the crosshair.
@@ -825,7 +932,9 @@ func (c *Timeline) onOverviewDown(ctx app.Context, e app.Event) {
 		case "r":
 			mode = "right"
 		default:
-			if !t.Get("closest").IsUndefined() && t.Call("closest", ".tl-brush").Truthy() {
+			// A brush over (nearly) the whole strip cannot move: a drag on
+			// it draws a new window instead.
+			if !t.Get("closest").IsUndefined() && t.Call("closest", ".tl-brush").Truthy() && c.m.win.Width() < c.m.win.Span()*49/50 {
 				mode = "move"
 			}
 		}
@@ -835,6 +944,7 @@ func (c *Timeline) onOverviewDown(ctx app.Context, e app.Event) {
 	c.hover = false
 	c.paintHover(ctx)
 	ctx.JSSrc().Call("setPointerCapture", e.Get("pointerId"))
+	c.focusRoot()
 }
 
 // onOverviewMove follows a brush drag.
@@ -1003,6 +1113,7 @@ func (c *Timeline) Render() app.UI {
 	return app.Section().
 		ID(c.id("root")).
 		Class("tl").
+		TabIndex(-1).
 		DataSet("testid", "timeline").
 		Aria("label", label).
 		OnKeyDown(c.onKey).
@@ -1076,6 +1187,8 @@ func (c *Timeline) renderOverview() app.UI {
 					viz.El("path").ID(c.id("ovspark")).Class("tl-ov-spark"),
 				),
 				app.Div().ID(c.id("ovpins")).Class("tl-ov-pins").Aria("hidden", true),
+				app.Div().ID(c.id("diml")).Class("tl-dim tl-dim-l").Aria("hidden", true),
+				app.Div().ID(c.id("dimr")).Class("tl-dim tl-dim-r").Aria("hidden", true),
 				app.Div().
 					ID(c.id("brush")).
 					Class("tl-brush").
@@ -1127,7 +1240,7 @@ func (c *Timeline) renderDetail() app.UI {
 							ID(c.id("lane-"+strconv.Itoa(i))).
 							Class("tl-lane-track", "tl-lane-"+string(l.Lane)).
 							Attr("role", "group").
-							Aria("labelledby", c.id("lanelabel-"+strconv.Itoa(i))),
+							Body(app.Div().ID(c.id("marks-"+strconv.Itoa(i))).Class("tl-marks")),
 					)
 				})),
 			app.Div().Class("tl-tracks").Body(app.Range(c.tracks).Slice(func(i int) app.UI {
@@ -1135,8 +1248,10 @@ func (c *Timeline) renderDetail() app.UI {
 				k := strconv.Itoa(i)
 				return app.Div().Class("tl-row tl-track").DataSet("metric", t.Name).Body(
 					app.Div().Class("tl-label").Body(
-						app.Span().Class("tl-sw tl-c"+k).Aria("hidden", true),
-						app.Span().Class("tl-track-name").Text(t.Name),
+						app.Div().Class("tl-track-head").Body(
+							app.Span().Class("tl-sw tl-c"+k).Aria("hidden", true),
+							app.Span().Class("tl-track-name").Title(t.Name).Text(t.Name),
+						),
 						app.Span().ID(c.id("tval-"+k)).Class("tl-val num"),
 					),
 					app.Div().Class("tl-plot").Body(
@@ -1144,8 +1259,8 @@ func (c *Timeline) renderDetail() app.UI {
 							Attr("role", "img").Aria("label", t.Name+" over the window").Body(
 							viz.El("path").ID(c.id("tarea-"+k)).Class("tl-area"),
 							viz.El("path").ID(c.id("tline-"+k)).Class("tl-line"),
-							viz.El("circle").ID(c.id("tdot-"+k)).Class("tl-dot").Attr("r", 3),
 						),
+						app.Div().ID(c.id("tdot-"+k)).Class("tl-dot", "tl-c"+k).Aria("hidden", true),
 						app.Span().ID(c.id("thi-"+k)).Class("tl-yhi num").Aria("hidden", true),
 						app.Span().ID(c.id("tlo-"+k)).Class("tl-ylo num").Aria("hidden", true),
 					),

@@ -3,6 +3,8 @@ package ui
 import (
 	"math"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -93,4 +95,154 @@ func (d *tlDOM) set(id, key, v string) {
 // tlPx formats a CSS pixel length with one decimal.
 func tlPx(v float64) string {
 	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) + "px"
+}
+
+// tlLaneDOM keeps the elements of one lane's marks by key. A full paint
+// writes the lane's markup in time order (the order a screen reader reads
+// and Tab follows). A fast paint, once per frame of a drag, reuses the
+// elements already there and creates or removes only the marks that
+// entered or left the window: parsing and styling new elements every
+// frame is what made a drag over 10,000 events slow. While the zoom stays
+// the same (the brush is moved, the view panned) the marks keep their
+// places in a wrapper that is translated as a whole, so a pan restyles one
+// element instead of hundreds.
+type tlLaneDOM struct {
+	wrapper app.Value
+	full    string   // markup of the last full paint, "" after a fast one
+	order   []string // keys in DOM order after the last full paint
+	els     map[string]*tlMarkEl
+	stale   bool // els must be rebuilt from the wrapper's children
+	gen     uint64
+	// origin and k (px per ns) place the wrapper: marks sit at their x in
+	// a window that started at origin, and the wrapper moves left by the
+	// distance the window moved since.
+	origin time.Time
+	k      float64
+	shift  string // the wrapper's transform
+}
+
+// tlMarkEl is one mark's element and what it shows.
+type tlMarkEl struct {
+	el    app.Value
+	sig   string // Open + Body
+	style string
+	gen   uint64
+}
+
+// paint draws marks, the lane of window [from, ...] at k px per ns, into
+// wrapper: fully (markup in time order) or fast (reusing elements).
+func (l *tlLaneDOM) paint(wrapper app.Value, marks []tlMarkOut, from time.Time, k float64, fast bool) {
+	same := l.wrapper != nil && l.wrapper.Equal(wrapper) && l.els != nil
+	if !fast || !same {
+		l.paintFull(wrapper, marks, from, k)
+		return
+	}
+	shift := 0.0
+	if k == l.k {
+		shift = float64(from.Sub(l.origin)) * k
+	} else {
+		l.origin, l.k = from, k
+	}
+	l.paintFast(wrapper, marks, shift)
+}
+
+// paintFull writes marks as the lane's markup.
+func (l *tlLaneDOM) paintFull(wrapper app.Value, marks []tlMarkOut, from time.Time, k float64) {
+	l.origin, l.k = from, k
+	l.setShift(wrapper, 0)
+	html := laneHTML(marks)
+	if l.wrapper != nil && l.wrapper.Equal(wrapper) && html == l.full {
+		return
+	}
+	wrapper.Set("innerHTML", html)
+	l.wrapper, l.full, l.stale = wrapper, html, true
+	l.order = l.order[:0]
+	l.els = make(map[string]*tlMarkEl, len(marks))
+	for _, o := range marks {
+		l.order = append(l.order, o.Key)
+		l.els[o.Key] = &tlMarkEl{sig: o.Open + o.Body, style: o.style(0)}
+	}
+}
+
+// setShift moves the wrapper shift px to the left.
+func (l *tlLaneDOM) setShift(wrapper app.Value, shift float64) {
+	v := "none"
+	if shift != 0 {
+		v = "translateX(" + tlPx(-shift) + ")"
+	}
+	if v != l.shift || l.wrapper == nil || !l.wrapper.Equal(wrapper) {
+		wrapper.Get("style").Set("transform", v)
+		l.shift = v
+	}
+}
+
+// paintFast updates the lane to marks, placed shift px to the right in a
+// wrapper moved shift px to the left.
+func (l *tlLaneDOM) paintFast(wrapper app.Value, marks []tlMarkOut, shift float64) {
+	if l.stale {
+		children := wrapper.Get("children")
+		for i, k := range l.order {
+			if e := l.els[k]; e != nil {
+				e.el = children.Index(i)
+			}
+		}
+		l.stale = false
+	}
+	// When most marks are new (the zoom changed), one parse of the whole
+	// lane is cheaper than an insertion per mark.
+	reused := 0
+	for _, o := range marks {
+		if e := l.els[o.Key]; e != nil && e.sig == o.Open+o.Body {
+			reused++
+		}
+	}
+	if reused*2 < len(marks) {
+		var b strings.Builder
+		for _, o := range marks {
+			b.WriteString(o.html(shift))
+		}
+		l.setShift(wrapper, shift)
+		wrapper.Set("innerHTML", b.String())
+		l.full, l.stale = "", true
+		l.order = l.order[:0]
+		l.els = make(map[string]*tlMarkEl, len(marks))
+		for _, o := range marks {
+			l.order = append(l.order, o.Key)
+			l.els[o.Key] = &tlMarkEl{sig: o.Open + o.Body, style: o.style(shift)}
+		}
+		return
+	}
+	l.setShift(wrapper, shift)
+	l.full = ""
+	l.gen++
+	for _, o := range marks {
+		sig := o.Open + o.Body
+		e := l.els[o.Key]
+		if e != nil && e.sig != sig {
+			e.el.Call("remove")
+			e = nil
+		}
+		st := o.style(shift)
+		if e == nil {
+			wrapper.Call("insertAdjacentHTML", "beforeend", o.html(shift))
+			e = &tlMarkEl{el: wrapper.Get("lastElementChild"), sig: sig, style: st}
+			l.els[o.Key] = e
+		} else if st != e.style {
+			// Setting the properties through CSSOM skips reparsing the
+			// whole style attribute.
+			css := e.el.Get("style")
+			css.Set("transform", "translateX("+tlPx(o.X+shift)+")")
+			if o.W > 0 {
+				css.Set("width", tlPx(o.W))
+			}
+			e.style = st
+		}
+		e.gen = l.gen
+	}
+	for k, e := range l.els {
+		if e.gen != l.gen {
+			e.el.Call("remove")
+			delete(l.els, k)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"html"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -58,13 +59,20 @@ type tlScene struct {
 	// Before and After are the compared spans, shaded when HasCompare.
 	Before, After timeline.Span
 	HasCompare    bool
+	// Fast lays marks out for a frame of a drag (see paintFrame); Pan
+	// says the zoom is the one of the previous frame.
+	Fast, Pan bool
 }
+
+// tlMarkBlock is the width in px of the blocks a fast paint widens the
+// marks' window to.
+const tlMarkBlock = 256.0
 
 // tlFrame is one paint of the detail view: markup and attributes for the
 // elements the painter owns.
 type tlFrame struct {
-	Lanes    []string // inner HTML of each lane's track
-	LaneARIA []string // aria-label of each lane's track
+	Marks    [][]tlMarkOut // the marks of each lane, left to right
+	LaneARIA []string      // aria-label of each lane's track
 	Axis     string
 	Grid     string
 	PinLines string
@@ -181,7 +189,7 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 	px := sc.W
 	m := sc.Model
 	f := tlFrame{
-		Lanes:    make([]string, len(sc.Lanes)),
+		Marks:    make([][]tlMarkOut, len(sc.Lanes)),
 		LaneARIA: make([]string, len(sc.Lanes)),
 		Tracks:   make([]tlTrackFrame, len(sc.Tracks)),
 		Range:    tlRange(w),
@@ -193,8 +201,30 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 	for len(bufs.lanes) < len(sc.Lanes) {
 		bufs.lanes = append(bufs.lanes, nil)
 	}
+	// A fast paint while panning lays the marks out over the window
+	// widened to blocks
+	// of tlMarkBlock pixels (at the current zoom) on both sides: the
+	// clustering walk then starts from the same event while a drag pans
+	// within a block, so the marks keep their keys and only the lane
+	// wrappers move. The extra marks fall outside the lanes' clip.
+	mw, mpx, off := w, px, 0.0
+	if sc.Fast && sc.Pan && px > 0 {
+		k := px / float64(w.Width())
+		from := math.Floor(float64(w.From.Sub(w.Min))*k/tlMarkBlock) * tlMarkBlock
+		to := math.Ceil(float64(w.To.Sub(w.Min))*k/tlMarkBlock)*tlMarkBlock + tlMarkBlock
+		mw.From = w.Min.Add(time.Duration(from / k))
+		mw.To = w.Min.Add(time.Duration(to / k))
+		mpx = to - from
+		off = float64(w.From.Sub(mw.From)) * k
+	}
 	for i, lane := range sc.Lanes {
-		bufs.lanes[i] = timeline.AppendMarks(bufs.lanes[i][:0], lane.Events, w, px, tlMinGap)
+		bufs.lanes[i] = timeline.AppendMarks(bufs.lanes[i][:0], lane.Events, mw, mpx, tlMinGap)
+		if off != 0 {
+			for j := range bufs.lanes[i] {
+				bufs.lanes[i][j].X -= off
+				bufs.lanes[i][j].X1 -= off
+			}
+		}
 	}
 	for i := range sc.Lanes {
 		for _, mk := range bufs.lanes[i] {
@@ -209,76 +239,24 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 			}
 		}
 	}
+	for len(f.Marks) < len(sc.Lanes) {
+		f.Marks = append(f.Marks, nil)
+	}
 	for i, lane := range sc.Lanes {
-		b := bufs.b[:0]
 		inView := 0
+		out := make([]tlMarkOut, 0, len(bufs.lanes[i]))
 		for _, mk := range bufs.lanes[i] {
-			inView += mk.Count
-			if mk.Single() {
-				e := lane.Events[mk.First]
-				letter := m.pinLetter(e.ID)
-				b = append(b, `<button type="button" class="tl-ev sev-`...)
-				b = append(b, e.Severity...)
-				if letter != "" {
-					b = append(b, " pinned"...)
-					if m.compared(e.ID) {
-						b = append(b, " compared"...)
-					}
-				}
-				b = append(b, `" style="left:`...)
-				b = appendPx(b, mk.X)
-				b = append(b, `" data-testid="timeline-event"`...)
-				b = appendAttr(b, "data-event-id", string(e.ID))
-				if letter != "" {
-					b = appendAttr(b, "data-pin", letter)
-				}
-				if e.ID == f.Tabbable {
-					b = append(b, ` tabindex="0"`...)
-				} else {
-					b = append(b, ` tabindex="-1"`...)
-				}
-				if letter != "" {
-					b = append(b, ` aria-pressed="true"`...)
-				} else {
-					b = append(b, ` aria-pressed="false"`...)
-				}
-				b = appendAttr(b, "aria-label", eventLabel(e, letter))
-				b = append(b, "></button>"...)
-				continue
+			if !sc.Fast {
+				inView += mk.Count
 			}
-			members := lane.Events[mk.First : mk.First+mk.Count]
-			pinnedIn := 0
-			for _, e := range members {
-				if m.pinned(e.ID) {
-					pinnedIn++
-				}
-			}
-			b = append(b, `<button type="button" class="tl-cluster sev-`...)
-			b = append(b, mk.Severity...)
-			if pinnedIn > 0 {
-				b = append(b, " has-pin"...)
-			}
-			b = append(b, `" style="left:`...)
-			b = appendPx(b, mk.X-10)
-			b = append(b, ";width:"...)
-			b = appendPx(b, mk.X1-mk.X+20)
-			b = append(b, `" data-testid="timeline-cluster"`...)
-			b = appendAttr(b, "data-count", strconv.Itoa(mk.Count))
-			b = appendAttr(b, "data-from", strconv.FormatInt(mk.From.UnixNano(), 10))
-			b = appendAttr(b, "data-to", strconv.FormatInt(mk.To.UnixNano(), 10))
-			b = append(b, ` tabindex="-1"`...)
-			label := strconv.Itoa(mk.Count) + " " + strings.ToLower(laneLabelPlural(lane.Lane)) + " from " +
-				tlClock(mk.From, w.Width()) + " to " + tlClock(mk.To, w.Width()) + " UTC"
-			if pinnedIn > 0 {
-				label += ", " + strconv.Itoa(pinnedIn) + " pinned"
-			}
-			b = appendAttr(b, "aria-label", label+"; press to zoom in")
-			b = append(b, '>')
-			b = append(b, compactCount(mk.Count)...)
-			b = append(b, "</button>"...)
+			out = append(out, markOut(mk, lane, w, m, f.Tabbable))
 		}
-		f.Lanes[i] = string(b)
-		bufs.b = b
+		if sc.Fast {
+			lo := sort.Search(len(lane.Events), func(k int) bool { return !lane.Events[k].Time.Before(w.From) })
+			hi := sort.Search(len(lane.Events), func(k int) bool { return lane.Events[k].Time.After(w.To) })
+			inView = hi - lo
+		}
+		f.Marks[i] = out
 		f.LaneARIA[i] = laneLabelPlural(lane.Lane) + ": " + format.Count(len(lane.Events), "event") + ", " + strconv.Itoa(inView) + " in view"
 	}
 
@@ -288,7 +266,7 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 	b := bufs.b[:0]
 	g := make([]byte, 0, 64*len(bufs.ticks))
 	for _, tk := range bufs.ticks {
-		if tk.Pos < 0 || tk.Pos > px {
+		if tk.Pos < 24 || tk.Pos > px-24 { // a label cut by the edge reads wrong
 			continue
 		}
 		b = append(b, `<span class="tl-tick" style="left:`...)
@@ -375,6 +353,111 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 	return f
 }
 
+// tlMarkOut is one mark of a lane as the painter draws it: a marker for a
+// single event, a count badge for a cluster. Both are spans with the
+// button role rather than <button>s: styling hundreds of buttons (their
+// user-agent rules) each frame of a drag was measurably slower, and the
+// timeline handles Enter and Space itself.
+type tlMarkOut struct {
+	// Key identifies the mark from frame to frame ("e:<id>" for an event,
+	// "c:<first id>:<count>" for a badge), so a drag moves the elements
+	// it drew before instead of creating new ones.
+	Key string
+	// X is the mark's left edge in px (a marker's centre), W a badge's
+	// width (0 for a marker).
+	X, W float64
+	// Open is the element's opening tag without its position, and Body
+	// its content and closing tag: the mark's look, compared from frame
+	// to frame.
+	Open, Body string
+}
+
+// style returns the mark's position, shift px to the right, as an inline
+// style.
+func (o tlMarkOut) style(shift float64) string {
+	s := "transform:translateX(" + tlPx(o.X+shift) + ")"
+	if o.W > 0 {
+		s += ";width:" + tlPx(o.W)
+	}
+	return s
+}
+
+// html returns the mark's element, shift px to the right.
+func (o tlMarkOut) html(shift float64) string {
+	return o.Open[:len(o.Open)-1] + ` style="` + o.style(shift) + `">` + o.Body
+}
+
+// laneHTML returns the markup of a lane's marks, in time order.
+func laneHTML(marks []tlMarkOut) string {
+	var b strings.Builder
+	for _, o := range marks {
+		b.WriteString(o.html(0))
+	}
+	return b.String()
+}
+
+// markOut lays out one mark of lane. tabbable is the event whose marker
+// is in the Tab order.
+func markOut(mk timeline.Mark, lane timeline.LaneEvents, w timeline.Window, m *timelineModel, tabbable studio.EventID) tlMarkOut {
+	var b []byte
+	if mk.Single() {
+		e := lane.Events[mk.First]
+		letter := m.pinLetter(e.ID)
+		b = append(b, `<span role="button" class="tl-ev sev-`...)
+		b = append(b, e.Severity...)
+		if letter != "" {
+			b = append(b, " pinned"...)
+			if m.compared(e.ID) {
+				b = append(b, " compared"...)
+			}
+		}
+		b = append(b, `" data-testid="timeline-event"`...)
+		b = appendAttr(b, "data-event-id", string(e.ID))
+		if letter != "" {
+			b = appendAttr(b, "data-pin", letter)
+		}
+		if e.ID == tabbable {
+			b = append(b, ` tabindex="0"`...)
+		} else {
+			b = append(b, ` tabindex="-1"`...)
+		}
+		if letter != "" {
+			b = append(b, ` aria-pressed="true"`...)
+		} else {
+			b = append(b, ` aria-pressed="false"`...)
+		}
+		b = appendAttr(b, "aria-label", eventLabel(e, letter))
+		b = append(b, '>')
+		return tlMarkOut{Key: "e:" + string(e.ID), X: mk.X, Open: string(b), Body: "</span>"}
+	}
+	members := lane.Events[mk.First : mk.First+mk.Count]
+	pinnedIn := 0
+	for _, e := range members {
+		if m.pinned(e.ID) {
+			pinnedIn++
+		}
+	}
+	b = append(b, `<span role="button" class="tl-cluster sev-`...)
+	b = append(b, mk.Severity...)
+	if pinnedIn > 0 {
+		b = append(b, " has-pin"...)
+	}
+	b = append(b, `" data-testid="timeline-cluster"`...)
+	b = appendAttr(b, "data-count", strconv.Itoa(mk.Count))
+	b = appendAttr(b, "data-from", strconv.FormatInt(mk.From.UnixNano(), 10))
+	b = appendAttr(b, "data-to", strconv.FormatInt(mk.To.UnixNano(), 10))
+	b = append(b, ` tabindex="-1"`...)
+	label := strconv.Itoa(mk.Count) + " " + strings.ToLower(laneLabelPlural(lane.Lane)) + " from " +
+		tlClock(mk.From, w.Width()) + " to " + tlClock(mk.To, w.Width()) + " UTC"
+	if pinnedIn > 0 {
+		label += ", " + strconv.Itoa(pinnedIn) + " pinned"
+	}
+	b = appendAttr(b, "aria-label", label+"; press to zoom in")
+	b = append(b, '>')
+	key := "c:" + string(members[0].ID) + ":" + strconv.Itoa(mk.Count)
+	return tlMarkOut{Key: key, X: mk.X - 10, W: mk.X1 - mk.X + 20, Open: string(b), Body: compactCount(mk.Count) + "</span>"}
+}
+
 // paintTrack draws one metric track over window w: the visible points
 // decimated to the pixel width, scaled to their own extent.
 func paintTrack(t *tlTrack, w timeline.Window, ts chart.Time, px, lo, hi float64, bufs *tlBufs) tlTrackFrame {
@@ -382,7 +465,10 @@ func paintTrack(t *tlTrack, w timeline.Window, ts chart.Time, px, lo, hi float64
 	i, j := chart.VisibleRange(all, chart.ByTime, lo, hi)
 	vis := all[i:j]
 	if len(vis) > int(px) {
-		bufs.pts = chart.AppendDecimated(bufs.pts[:0], vis, chart.ByTime, max(1, int(px/2)))
+		// At most one point per pixel column (chart.Decimate keeps up to
+		// four per bucket): software rasterising of long paths is what a
+		// drag costs most.
+		bufs.pts = chart.AppendDecimated(bufs.pts[:0], vis, chart.ByTime, max(1, int(px/4)))
 		vis = bufs.pts
 	}
 	var tf tlTrackFrame
@@ -410,11 +496,76 @@ func paintTrack(t *tlTrack, w timeline.Window, ts chart.Time, px, lo, hi float64
 		bufs.xs = append(bufs.xs, ts.MapTime(p.Time))
 		bufs.ys[k] = tf.Y.Map(p.Value)
 	}
-	tf.Line = string(chart.AppendLine(bufs.b[:0], bufs.xs, bufs.ys, 1))
-	tf.Area = string(chart.AppendArea(bufs.b[:0], bufs.xs, bufs.ys, tlTrackH, 1))
+	line, broken := appendTrackPath(bufs.b[:0], bufs.xs, bufs.ys)
+	tf.Line = string(line)
+	if broken {
+		tf.Area = string(chart.AppendArea(line[:0], bufs.xs, bufs.ys, tlTrackH, 1))
+	} else {
+		// One unbroken line: the area under it is the line closed along
+		// the bottom edge.
+		line = append(line, 'L')
+		line = appendTenths(line, bufs.xs[len(bufs.xs)-1])
+		line = append(line, ' ')
+		line = appendTenths(line, tlTrackH)
+		line = append(line, 'L')
+		line = appendTenths(line, bufs.xs[0])
+		line = append(line, ' ')
+		line = appendTenths(line, tlTrackH)
+		line = append(line, 'Z')
+		tf.Area = string(line)
+	}
+	bufs.b = line
 	nf := chart.NumberFormat{Unit: t.Unit}
 	tf.Lo, tf.Hi = nf.Format(vlo), nf.Format(vhi)
 	return tf
+}
+
+// appendTrackPath appends the SVG path through (xs[i], ys[i]) with one
+// decimal, like chart.AppendLine but formatting through integers, which is
+// several times faster than strconv's float formatting in wasm; a track
+// repaints every frame of a drag. A NaN or infinite coordinate breaks the
+// line; broken says whether one did.
+func appendTrackPath(dst []byte, xs, ys []float64) (out []byte, broken bool) {
+	pen := false
+	started := false
+	for i := range min(len(xs), len(ys)) {
+		x, y := xs[i], ys[i]
+		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
+			if started {
+				broken = true
+			}
+			pen = false
+			continue
+		}
+		if pen {
+			dst = append(dst, 'L')
+		} else {
+			if started {
+				broken = true
+			}
+			dst = append(dst, 'M')
+			pen, started = true, true
+		}
+		dst = appendTenths(dst, x)
+		dst = append(dst, ' ')
+		dst = appendTenths(dst, y)
+	}
+	return dst, broken
+}
+
+// appendTenths appends v rounded to one decimal, without trailing zeros
+// ("12", "12.5", "-0.3"), clamped to ±1e6 px.
+func appendTenths(dst []byte, v float64) []byte {
+	n := int64(math.Round(max(-1e7, min(1e7, v*10))))
+	if n < 0 {
+		dst = append(dst, '-')
+		n = -n
+	}
+	dst = strconv.AppendInt(dst, n/10, 10)
+	if f := n % 10; f != 0 {
+		dst = append(dst, '.', byte('0'+f))
+	}
+	return dst
 }
 
 // tlOverview is the overview strip's drawing, which changes only with the
