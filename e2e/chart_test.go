@@ -28,6 +28,24 @@ func (p *page) chartBox(metric string) (x0, y0, x1, y1 float64) {
 	return b[0], b[1], b[2], b[3]
 }
 
+// chartsDrawn is true once the metrics tab of longRun shows its seven
+// charts, each with its raw series drawn.
+const chartsDrawn = `document.querySelectorAll("[data-testid=chart] svg path.mchart-raw[d^=M]").length === 7`
+
+// waitLoad is waitFor with three step timeouts, for the 100,000-step
+// run's first render on a loaded machine (the wasm start, the run and
+// seven series fetches). js must not throw while the page is loading
+// (Poll fails at once on an exception): use ?. on elements that come later.
+func (p *page) waitLoad(what, js string) {
+	p.t.Helper()
+	d := 3 * stepTimeout()
+	ctx, cancel := context.WithTimeout(p.ctx, d)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[any](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(d))); err != nil {
+		p.t.Fatalf("waiting for %s (%s): %v\n%s", what, js, err, p.state())
+	}
+}
+
 // chartMouse sends one mouse event at (x, y).
 func (p *page) chartMouse(typ input.DispatchMouseEventType, x, y float64, clicks int64) {
 	p.t.Helper()
@@ -49,7 +67,7 @@ func (p *page) chartMouse(typ input.DispatchMouseEventType, x, y float64, clicks
 func TestChartInteractions(t *testing.T) {
 	p := newBrowser(t, srv.URL)
 	p.open("/runs/"+longRun+"?tab=metrics", "run")
-	p.waitFor("seven charts drawn", `document.querySelectorAll("[data-testid=chart] svg path.mchart-raw[d^=M]").length === 7`)
+	p.waitLoad("seven charts drawn", chartsDrawn)
 	for _, m := range []string{"loss", "accuracy", "throughput"} {
 		if cs := p.chartState(m); cs.Points != 100_000 || cs.LastStep != 99_999 || cs.Drawn == 0 || cs.Drawn > 2000 {
 			t.Errorf("%s: %+v; want 100000 points to step 99999, decimated to under 2000 drawn", m, cs)
@@ -63,7 +81,7 @@ func TestChartInteractions(t *testing.T) {
 		const cs = [...document.querySelectorAll("[data-testid=chart]")];
 		const steps = new Set(cs.map(c => c.dataset.hoverStep));
 		return cs.length === 7 && steps.size === 1 && !steps.has("") && !steps.has(undefined) &&
-			cs.every(c => c.querySelector(".mchart-cross").style.visibility === "visible");
+			cs.every(c => c.querySelector(".mchart-cross")?.style.visibility === "visible");
 	})()`)
 	step := eval[string](p, `document.querySelector('[data-testid=chart][data-metric=loss]').dataset.hoverStep`)
 	tip := eval[string](p, `document.querySelector('[data-testid=chart][data-metric=accuracy] .mchart-tip').textContent`)
@@ -78,7 +96,7 @@ func TestChartInteractions(t *testing.T) {
 	p.chartMouse(input.DispatchMouseEventTypeMouseMoved, x0+(x1-x0)*0.25, midY, 0)
 	p.chartMouse(input.DispatchMouseEventTypeMouseMoved, x0+(x1-x0)*0.3, midY, 0)
 	p.chartMouse(input.DispatchMouseEventTypeMouseReleased, x0+(x1-x0)*0.3, midY, 1)
-	p.waitFor("zoomed", `document.querySelector('[data-testid=chart][data-metric=loss]').dataset.zoomed === "true"`)
+	p.waitFor("zoomed", `document.querySelector('[data-testid=chart][data-metric=loss]')?.dataset.zoomed === "true"`)
 	href := eval[string](p, `document.querySelector('[data-testid=chart][data-metric=loss] a[data-format=png]').getAttribute("href")`)
 	u, err := url.Parse(href)
 	if err != nil {
@@ -103,22 +121,35 @@ func TestChartInteractions(t *testing.T) {
 	p.chartMouse(input.DispatchMouseEventTypeMouseReleased, x0+(x1-x0)*0.5, midY, 1)
 	p.chartMouse(input.DispatchMouseEventTypeMousePressed, x0+(x1-x0)*0.5, midY, 2)
 	p.chartMouse(input.DispatchMouseEventTypeMouseReleased, x0+(x1-x0)*0.5, midY, 2)
-	p.waitFor("zoom reset", `document.querySelector('[data-testid=chart][data-metric=loss]').dataset.zoomed === "false"`)
+	p.waitFor("zoom reset", `document.querySelector('[data-testid=chart][data-metric=loss]')?.dataset.zoomed === "false"`)
 
 	p.do("log scale", chromedp.Click(chromedp.CSS(`[data-testid=chart][data-metric=loss] [data-action=log]`)))
-	p.waitFor("log axis", `document.querySelector('[data-testid=chart][data-metric=loss]').dataset.log === "true"`)
+	p.waitFor("log axis", `document.querySelector('[data-testid=chart][data-metric=loss]')?.dataset.log === "true"`)
 
 	p.setField(`[data-testid=smoothing]`, "0.9")
 	p.waitFor("smoothing in the URL", `location.search.includes("smooth=0.9")`)
 	p.do("wall time axis", chromedp.Click(chromedp.CSS(`[data-x=wall]`)))
 	p.waitFor("x in the URL", `location.search.includes("x=wall")`)
 	p.waitFor("the download links follow", `(() => {
-		const h = document.querySelector('[data-testid=chart][data-metric=val_loss] a[data-format=svg]').getAttribute("href");
+		const h = document.querySelector('[data-testid=chart][data-metric=val_loss] a[data-format=svg]')?.getAttribute("href") || "";
 		return h.includes("x=time") && h.includes("smooth=0.9");
 	})()`)
-	// The settings survive a reload.
+	// The settings survive a reload: the page mounts before the run has
+	// loaded (the tab shows a skeleton), so wait for the charts, then check
+	// the toolbar and every chart's download links.
 	p.open("/runs/"+longRun+"?tab=metrics&smooth=0.9&x=wall", "run")
-	p.waitFor("wall axis selected", `document.querySelector("[data-x=wall]").getAttribute("aria-pressed") === "true"`)
+	p.waitLoad("seven charts drawn after the reload", chartsDrawn)
+	p.waitFor("the settings restored", `(() => {
+		const pressed = [...document.querySelectorAll("[data-x]")].filter(b => b.getAttribute("aria-pressed") === "true").map(b => b.dataset.x);
+		const links = [...document.querySelectorAll("[data-testid=chart] a[data-format=svg]")].map(a => a.getAttribute("href"));
+		return pressed.length === 1 && pressed[0] === "wall" &&
+			document.querySelector("[data-testid=smoothing]")?.value === "0.9" &&
+			document.querySelector(".smooth-val")?.textContent === "0.90" &&
+			links.length === 7 && links.every(h => h.includes("x=time") && h.includes("smooth=0.9"));
+	})()`)
+	if got := eval[string](p, `location.search`); !strings.Contains(got, "smooth=0.9") || !strings.Contains(got, "x=wall") {
+		t.Errorf("URL after the reload has %q; want smooth=0.9 and x=wall kept", got)
+	}
 }
 
 // TestPerfChart measures the 100,000-step run's metrics tab: the time
@@ -134,7 +165,7 @@ func TestPerfChart(t *testing.T) {
 	}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["d"]});`)
 	start := time.Now()
 	p.open("/runs/"+longRun+"?tab=metrics", "run")
-	p.waitFor("seven charts drawn", `document.querySelectorAll("[data-testid=chart] svg path.mchart-raw[d^=M]").length === 7`)
+	p.waitLoad("seven charts drawn", chartsDrawn)
 	t.Logf("navigate → 7 charts drawn: %v", time.Since(start).Round(time.Millisecond))
 	tm := eval[[]float64](p, `(() => {
 		const rs = performance.getEntriesByType("resource").filter(e => /\/metrics\?name=[a-z_]+&max_points=/.test(e.name));

@@ -24,14 +24,20 @@ type ChartSync struct {
 	step, src int
 	ok        bool
 	scheduled bool
-	frame     app.Func
+	// requestFrame arranges for flush to run once on the next animation
+	// frame (at once on the server). Tests replace it to step frames by
+	// hand, because wasm tests run in a real browser.
+	requestFrame func()
+	frame        app.Func
 	// lastStep is the step last drawn (-1 when hidden), for tests.
 	lastStep int
 }
 
 // NewChartSync returns an empty ChartSync.
 func NewChartSync() *ChartSync {
-	return &ChartSync{targets: make(map[int]hoverTarget), lastStep: -1}
+	s := &ChartSync{targets: make(map[int]hoverTarget), lastStep: -1}
+	s.requestFrame = s.animationFrame
+	return s
 }
 
 // register adds a chart and returns its id.
@@ -57,6 +63,12 @@ func (s *ChartSync) set(step, src int, ok bool) {
 		return
 	}
 	s.scheduled = true
+	s.requestFrame()
+}
+
+// animationFrame runs flush on the browser's next animation frame, or at
+// once where there is none (on the server).
+func (s *ChartSync) animationFrame() {
 	if app.IsServer {
 		s.flush()
 		return
