@@ -193,14 +193,56 @@ e2e-perf: build ## measure cold/warm load and table scrolling in Chromium (logge
 
 # ---------------------------------------------------------------- bench, fuzz
 
-BENCH_PKGS ?= ./shared/... ./server/...
-BENCH_COUNT ?= 1
+BENCH_PKGS      ?= ./shared/... ./server/...
+# The packages whose code also runs in the browser, benchmarked again
+# under js/wasm in Node.
+BENCH_WASM_PKGS ?= ./shared/chart ./shared/timeline ./shared/logpattern
+BENCH_COUNT     ?= 3
+BENCH_TIME      ?= 1s
+BENCH_OUT       ?= $(CACHE)/bench
+# Extra flags for tools/load, e.g. LOAD_FLAGS="-d 10s -ws 2000".
+LOAD_FLAGS      ?=
+BENCH_STEPS     := bench-go bench-wasm bench-load bench-browser
 
-bench: ## Go benchmarks of shared/ and server/ as a table, plus wasm sizes
-	@mkdir -p $(CACHE)
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) $(BENCH_PKGS) | tee $(CACHE)/bench.txt
-	@wasm=; if $(MAKE) wasm >/dev/null; then wasm="-wasm $(WASM)"; else echo "(web/app.wasm does not build: no sizes)"; fi; \
-	echo; $(GO) run ./tools/benchtab $$wasm < $(CACHE)/bench.txt | tee $(CACHE)/bench.md
+.PHONY: $(BENCH_STEPS) bench-report
+
+# Every step runs even when an earlier one fails; the report marks what is
+# missing as not measured, and make bench fails at the end.
+bench: build ## measure everything (Go benchmarks native and js/wasm, HTTP and WebSocket load, browser) and write BENCHMARKS.md
+	@rm -rf $(BENCH_OUT); mkdir -p $(BENCH_OUT); failed=(); \
+	for step in $(BENCH_STEPS); do \
+		echo "=== make $$step" >&2; start=$$(date +%s); \
+		if $(MAKE) $$step >&2; then r=ok; else failed+=($$step); r=FAIL; fi; \
+		echo "=== $$step: $$r ($$(( $$(date +%s) - start )) s)" >&2; \
+	done; \
+	$(MAKE) bench-report; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "failed bench steps: $${failed[*]} (logs in $(BENCH_OUT))" >&2; exit 1; fi
+
+bench-go: ## Go benchmarks of BENCH_PKGS, BENCH_COUNT runs each, into .cache/bench/native.txt
+	@mkdir -p $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) $(BENCH_PKGS) > $(BENCH_OUT)/native.txt
+
+bench-wasm: ## the browser-side packages' benchmarks under js/wasm (Node), into .cache/bench/wasm.txt
+	@mkdir -p $(BENCH_OUT)
+	GOOS=js GOARCH=wasm $(GO) test -exec=$(NODE_EXEC) -run '^$$' -bench . -benchmem -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) $(BENCH_WASM_PKGS) > $(BENCH_OUT)/wasm.txt
+
+bench-load: bin/studio ## HTTP and WebSocket load against bin/studio (tools/load), into .cache/bench/load.json
+	@mkdir -p $(BENCH_OUT)
+	$(GO) run ./tools/load -bin bin/studio -count $(BENCH_COUNT) -json $(BENCH_OUT)/load.json $(LOAD_FLAGS)
+
+bench-browser: bin/studio ## load, frame times, heap and DOM in headless Chromium (e2e perf tests), into .cache/bench/browser/
+	@mkdir -p $(BENCH_OUT)/browser $(TEST_TMP)
+	E2E_PERF=1 E2E_PERF_OUT=$(BENCH_OUT)/browser STUDIO_BIN=$(CURDIR)/bin/studio CHROME_BIN=$(CHROME_BIN) TMPDIR=$(TEST_TMP) \
+		$(GO) test -count=1 -timeout $(E2E_TIMEOUT) -run 'TestPerf(Load|Interactions|Scroll)$$' -v ./e2e/ > $(BENCH_OUT)/browser.log 2>&1 \
+		|| { tail -40 $(BENCH_OUT)/browser.log; exit 1; }
+	@find $(TEST_TMP) -maxdepth 1 -name 'org.chromium.Chromium.*' -empty -delete 2>/dev/null || true
+
+bench-report: ## print the benchmark report from .cache/bench and write it into BENCHMARKS.md
+	@in=""; for f in native.txt:-bench wasm.txt:-bench-wasm load.json:-load; do \
+		[ -s $(BENCH_OUT)/$${f%%:*} ] && in="$$in $${f#*:} $(BENCH_OUT)/$${f%%:*}"; done; \
+	[ -d $(BENCH_OUT)/browser ] && in="$$in -browser $(BENCH_OUT)/browser"; \
+	[ -f $(WASM).br ] && in="$$in -wasm $(WASM)"; \
+	$(GO) run ./tools/benchtab $$in -chromium $(CHROME_BIN) -write BENCHMARKS.md | tee $(BENCH_OUT)/report.md
 
 fuzz: ## run every Fuzz target for FUZZTIME each (opt-in; not part of make test)
 	@targets=$$(grep -rlE --include='*_test.go' '^func Fuzz[A-Z0-9_]' --exclude-dir=.cache --exclude-dir=tools . || true); \

@@ -130,9 +130,38 @@ func appendTime(b []byte, t time.Time) ([]byte, bool) {
 	if _, off := t.Zone(); off <= -24*3600 || off >= 24*3600 {
 		return b, false // MarshalJSON rejects zone offsets of a day or more
 	}
+	if t.Location() == time.UTC {
+		return appendUTC(b, t), true
+	}
 	b = append(b, '"')
 	b = t.AppendFormat(b, time.RFC3339Nano)
 	return append(b, '"'), true
+}
+
+// appendUTC appends t, a UTC time of year 0..9999, quoted, as
+// time.RFC3339Nano formats it (the fraction without trailing zeros, "Z"),
+// several times faster than the general AppendFormat.
+func appendUTC(b []byte, t time.Time) []byte {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	b = append(b, '"',
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	if ns := t.Nanosecond(); ns != 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i >= 1; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
+	return append(b, 'Z', '"')
 }
 
 // appendFloat appends f as encoding/json encodes a float64.
@@ -157,6 +186,14 @@ func appendFloat(b []byte, f float64) ([]byte, bool) {
 
 const hexDigits = "0123456789abcdef"
 
+// jsonSafe reports the ASCII bytes that appendString copies as they are.
+var jsonSafe = func() (safe [utf8.RuneSelf]bool) {
+	for c := byte(0x20); c < utf8.RuneSelf; c++ {
+		safe[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return safe
+}()
+
 // appendString appends s as a JSON string the way encoding/json does with
 // HTML escaping on: <, > and & as \u003c..., U+2028 and U+2029 escaped,
 // invalid UTF-8 replaced by \ufffd.
@@ -165,7 +202,7 @@ func appendString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonSafe[c] {
 				i++
 				continue
 			}

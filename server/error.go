@@ -14,7 +14,7 @@ import (
 // Codes the server uses besides those of package studio. They never leave
 // the HTTP layer, so they live here rather than in the domain.
 const (
-	codeForbidden       studio.Code = "forbidden"        // 403: cross-site WebSocket
+	codeForbidden       studio.Code = "forbidden"        // 403: cross-site WebSocket or write
 	codeUpgradeRequired studio.Code = "upgrade_required" // 426: plain GET on a WebSocket route
 )
 

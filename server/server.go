@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -65,6 +66,8 @@ type Server struct {
 	hub     *hub
 	handler http.Handler
 	router  *mux.Router
+	// dashboard caches the JSON of the store's dashboard.
+	dashboard dashboardJSON
 }
 
 // New returns a Server for st. It starts no goroutine; Run does.
@@ -102,12 +105,13 @@ func newServer(st *store.Store, src runSource, opts Options) *Server {
 		queue:    opts.SendQueue,
 	})
 	s.router = s.newRouter()
-	s.handler = s.logRequests(s.recoverPanics(SecurityHeaders(s.router)))
+	s.handler = s.logRequests(s.recoverPanics(SecurityHeaders(s.refuseCrossSiteWrites(s.router))))
 	return s
 }
 
 // Handler returns the full HTTP handler: the router wrapped in request
-// logging, panic recovery and SecurityHeaders.
+// logging, panic recovery, SecurityHeaders and the refusal of cross-site
+// writes.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Run starts a stream producer for every live run, and for runs that
@@ -227,6 +231,12 @@ func (s *Server) methodHandler(rt route) http.Handler {
 	allow := strings.Join(allowed, ", ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h, ok := methods[r.Method]; ok {
+			// r.URL.Query drops what it cannot parse, which would turn
+			// "limit=%zz" or "limit=5;offset=-1" into silent defaults.
+			if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+				s.writeError(w, r, studio.Errorf(studio.CodeInvalid, "malformed query string: want name=value pairs joined by & with valid %%-escapes"))
+				return
+			}
 			h(w, r)
 			return
 		}

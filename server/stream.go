@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"math/rand/v2"
 	"net/http"
@@ -36,6 +37,10 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	}
 	if !isUpgrade(r) {
 		s.writeError(w, r, studio.Errorf(codeUpgradeRequired, "this endpoint needs a websocket upgrade"))
+		return
+	}
+	if err := checkHandshake(w, r); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	if !s.originAllowed(r) {
@@ -147,6 +152,28 @@ func readLoop(ctx context.Context, c *websocket.Conn) context.Context {
 		}
 	}()
 	return readCtx
+}
+
+// checkHandshake applies the rest of coder/websocket's handshake checks
+// (RFC 6455 §4.2.1) before anything is admitted, so a malformed upgrade
+// gets the same status as from websocket.Accept but as a JSON error. For
+// an unsupported version it sets Sec-WebSocket-Version: 13 (§4.4).
+func checkHandshake(w http.ResponseWriter, r *http.Request) error {
+	if !r.ProtoAtLeast(1, 1) {
+		return studio.Errorf(codeUpgradeRequired, "a websocket handshake needs HTTP/1.1, got %s", shortText(r.Proto))
+	}
+	if v := r.Header.Get("Sec-WebSocket-Version"); v != "13" {
+		w.Header().Set("Sec-WebSocket-Version", "13")
+		return studio.Errorf(studio.CodeInvalid, "unsupported websocket version %q: only 13 is supported", shortText(v))
+	}
+	keys := r.Header.Values("Sec-WebSocket-Key")
+	if len(keys) != 1 {
+		return studio.Errorf(studio.CodeInvalid, "a websocket handshake needs exactly one Sec-WebSocket-Key header, got %d", len(keys))
+	}
+	if k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(keys[0])); err != nil || len(k) != 16 {
+		return studio.Errorf(studio.CodeInvalid, "invalid Sec-WebSocket-Key: want 16 bytes in base64")
+	}
+	return nil
 }
 
 // isUpgrade reports whether r asks for a WebSocket upgrade.

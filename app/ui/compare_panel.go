@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aiinfra/studio/app/format"
-	"github.com/aiinfra/studio/shared/chart"
 	"github.com/aiinfra/studio/shared/logpattern"
 	"github.com/aiinfra/studio/shared/studio"
 	"github.com/aiinfra/studio/shared/timeline"
@@ -156,6 +155,16 @@ func (p *ComparePanel) OnDismount() {
 	}
 }
 
+// hasPoints reports whether any of tracks has points.
+func hasPoints(tracks []studio.Series) bool {
+	for _, t := range tracks {
+		if len(t.Points) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // compareKey identifies a comparison.
 func compareKey(pins []studio.Event, d time.Duration, version uint64, live bool) string {
 	var b strings.Builder
@@ -176,6 +185,12 @@ func (p *ComparePanel) load(ctx app.Context) {
 	}
 	before, after, ok := compareSpans(p.Pins, p.Dur)
 	if !ok {
+		return
+	}
+	if p.Source != nil && !hasPoints(p.Tracks) {
+		// The overview points map the windows to steps: wait for them
+		// (OnUpdate runs again when they arrive).
+		p.loading = true
 		return
 	}
 	key := compareKey(p.Pins, p.Dur, p.Version, p.Source == nil)
@@ -315,7 +330,7 @@ func fmtValue(v float64, unit string, defined bool) string {
 	if !defined {
 		return "—"
 	}
-	return chart.NumberFormat{Unit: unit, Digits: 4}.Format(v)
+	return fmtMetric(v, unit, 4)
 }
 
 // fmtAbs formats an absolute change with its sign, "n/a" when undefined.
@@ -323,7 +338,7 @@ func fmtAbs(c timeline.Change, unit string) string {
 	if !c.Defined {
 		return "n/a"
 	}
-	s := chart.NumberFormat{Unit: unit, Digits: 3}.Format(c.Abs)
+	s := fmtMetric(c.Abs, unit, 3)
 	if c.Abs > 0 {
 		s = "+" + s
 	}
@@ -474,7 +489,7 @@ func (p *ComparePanel) renderShifts() app.UI {
 		)
 	}
 	note := "Sampled " + format.Int(r.LinesBefore) + " lines before and " + format.Int(r.LinesAfter) +
-		" after (the first and last lines of each window), mined in " + format.Duration(r.MineDuration) + "."
+		" after (the first and last lines of each window), read and mined in " + format.Duration(r.MineDuration) + "."
 	if rest > 0 {
 		note += " " + format.Count(rest, "other pattern") + " barely changed."
 	}

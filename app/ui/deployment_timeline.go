@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/url"
+	"time"
 
 	"github.com/aiinfra/studio/app/query"
 	"github.com/aiinfra/studio/shared/api"
@@ -58,6 +59,29 @@ func deploymentSpan(p api.EventPage, h []studio.HealthSample) timeline.Span {
 	return s
 }
 
+// deploymentWindow is the window a deployment's timeline opens on: the
+// health history (where the tracks have data), widened to the start of the
+// latest rollout, within span. The zero Span when there is no history.
+func deploymentWindow(d studio.Deployment, span timeline.Span) timeline.Span {
+	h := d.HealthHistory
+	if len(h) == 0 {
+		return timeline.Span{}
+	}
+	w := timeline.Span{From: h[0].Time, To: span.To}
+	for i := len(d.History) - 1; i >= 0; i-- {
+		if d.History[i].Action == "start" {
+			if t := d.History[i].Time.Add(-30 * time.Minute); t.Before(w.From) {
+				w.From = t
+			}
+			break
+		}
+	}
+	if w.From.Before(span.From) {
+		w.From = span.From
+	}
+	return w
+}
+
 // apiDeploymentEvents is the deployment's timeline events: rollout steps,
 // operator actions, incidents and alerts.
 func apiDeploymentEvents(id studio.DeploymentID) string {
@@ -79,6 +103,7 @@ type DeploymentTimeline struct {
 	seenAt  string // what derive last saw
 	tracks  []studio.Series
 	span    timeline.Span
+	window  timeline.Span // the default window
 }
 
 // OnMount loads the events.
@@ -109,6 +134,7 @@ func (t *DeploymentTimeline) derive() {
 	t.seenAt = key
 	t.tracks = healthTracks(t.Deployment.HealthHistory)
 	t.span = deploymentSpan(t.events.Data, t.Deployment.HealthHistory)
+	t.window = deploymentWindow(t.Deployment, t.span)
 	t.version++
 }
 
@@ -126,6 +152,7 @@ func (t *DeploymentTimeline) Render() app.UI {
 			Tracks:  t.tracks,
 			Version: t.version,
 			Span:    t.span,
+			Default: t.window,
 			Report:  apiDeployment(d.ID) + "/report.pdf",
 		}
 	case r.Failed():

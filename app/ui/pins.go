@@ -65,11 +65,11 @@ func (c *Timeline) renderPin(r pinRow) app.UI {
 	title, meta := string(r.ID), "not in this timeline"
 	if r.Known {
 		title = r.Event.Title
-		meta = laneLabelPlural(r.Event.Lane) + " · " + r.Event.Time.UTC().Format("Jan 2 15:04:05")
+		meta = r.Event.Time.UTC().Format("Jan 2 15:04:05")
 	}
-	lane := "none"
+	lane := studio.Lane("none")
 	if r.Known {
-		lane = string(r.Event.Lane)
+		lane = r.Event.Lane
 	}
 	return app.Li().Class(cls).DataSet("testid", "pin").DataSet("event-id", string(r.ID)).DataSet("pin", r.Letter).Body(
 		app.Span().Class("tl-pin-letter").Aria("hidden", true).Text(r.Letter),
@@ -83,8 +83,8 @@ func (c *Timeline) renderPin(r pinRow) app.UI {
 				OnClick(c.jumpToPin).
 				Text(title),
 			app.Div().Class("tl-pin-meta").Body(
-				app.Span().Class("lane-dot", "lane-"+lane).Aria("hidden", true),
-				app.Span().Class("tl-pin-when").Text(meta),
+				app.Span().Class("lane-dot", "lane-"+string(lane)).Aria("hidden", true),
+				app.Span().Class("tl-pin-when").Title(laneLabelPlural(lane)).Text(meta),
 				app.Label().Class("tl-pin-cmp check").Title("Include in the comparison").Body(
 					app.Input().Type("checkbox").
 						DataSet("pin-id", string(r.ID)).

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aiinfra/studio/app/format"
-	"github.com/aiinfra/studio/app/viz"
 	"github.com/aiinfra/studio/shared/chart"
 	"github.com/aiinfra/studio/shared/studio"
 	"github.com/aiinfra/studio/shared/timeline"
@@ -47,6 +45,9 @@ type Timeline struct {
 	Version uint64
 	// Span is the whole time range the overview shows.
 	Span timeline.Span
+	// Default is the window shown when the URL names none; the zero Span
+	// shows the whole span.
+	Default timeline.Span
 	// Live says the span grows (a running run): the toolbar offers to
 	// follow the live edge.
 	Live bool
@@ -58,7 +59,6 @@ type Timeline struct {
 	// comparisons; nil means the tracks are all there is.
 	Source CompareSource
 
-	ctx    app.Context
 	ready  bool   // the model was initialised from the span and the URL
 	built  uint64 // Version the derived data below comes from
 	m      timelineModel
@@ -74,17 +74,19 @@ type Timeline struct {
 	width  float64 // of the plot column, in px; 0 before measuring
 	ov     tlOverview
 	ovKey  string
+	ovDone bool // the overview was drawn once
 	thr    frameThrottle
 	// needFull asks the next paint to rewrite the lanes; laneDOM keeps
 	// each lane's elements for fast paints.
 	needFull bool
 	laneDOM  []*tlLaneDOM
 	lastK    float64 // px per ns of the last paint
-	hover  bool
-	hoverX float64
-	nearID studio.EventID
-	reads  []timeline.Reading
-	drag   tlDrag
+	trackPan []tlTrackPan
+	hover    bool
+	hoverX   float64
+	nearID   studio.EventID
+	reads    []timeline.Reading
+	drag     tlDrag
 
 	livePaint   time.Time // last repaint for new data
 	livePending bool
@@ -94,6 +96,15 @@ type Timeline struct {
 	urlPending bool
 	settleGen  int
 	detailKey  string
+}
+
+// tlTrackPan is where a track's last wide drawing (see tlScene.TrackWide)
+// was made: at window start origin and zoom k (px per ns), covering cover.
+type tlTrackPan struct {
+	valid  bool
+	origin time.Time
+	k      float64
+	cover  timeline.Span
 }
 
 // tlDrag is a pointer drag in progress on the overview or the detail view.
@@ -114,8 +125,8 @@ func (c *Timeline) OnInit() { c.sync() }
 
 // OnMount reads the view from the URL and paints.
 func (c *Timeline) OnMount(ctx app.Context) {
-	c.ctx = ctx
 	c.dom.reset()
+	c.ovKey, c.ovDone = "", false
 	c.sync()
 	c.applyURL(ctx.Page().URL())
 	c.measure()
@@ -138,9 +149,9 @@ func (c *Timeline) OnNav(ctx app.Context) {
 // several times a second; it is drawn at most every liveRepaint, so a
 // stream never competes with a drag or a hover for frames.
 func (c *Timeline) OnUpdate(ctx app.Context) {
-	c.ctx = ctx
 	c.sync()
-	if c.livePending {
+	if c.livePending || c.drag.on {
+		// A drag repaints every frame anyway, and its end fully.
 		return
 	}
 	if wait := liveRepaint - time.Since(c.livePaint); wait > 0 && !c.livePaint.IsZero() {
@@ -184,6 +195,7 @@ func (c *Timeline) sync() {
 	// for every new point of a live run.
 	if !c.ready || !sameEvents(c.Events, c.evs) {
 		c.evs = c.Events
+		c.bufs.marks = nil // marks name events by id: start afresh
 		c.lanes = timeline.Group(c.Events)
 		c.ix = timeline.NewIndex(c.Events)
 		c.byID = make(map[studio.EventID]studio.Event, len(c.Events))
@@ -205,12 +217,14 @@ func (c *Timeline) sync() {
 	}
 	if !c.ready {
 		c.m = newTimelineModel(c.Span)
+		if !c.Default.From.IsZero() && c.Default.To.After(c.Default.From) {
+			c.m.setWindow(c.m.win.Select(c.Default.From, c.Default.To))
+		}
 		c.ready = true
 	} else {
 		c.m.setSpan(c.Span)
 	}
 	c.built = c.Version
-	c.ovKey = ""
 }
 
 // sameEvents reports whether a and b are the same slice: the run tab
@@ -320,12 +334,52 @@ func (c *Timeline) paint(ctx app.Context) {
 	k := c.width / float64(c.m.win.Width())
 	sc.Fast, sc.Pan = fast, k == c.lastK
 	c.lastK = k
+	pan := sc.Fast && sc.Pan
+	for len(c.trackPan) < len(c.tracks) {
+		c.trackPan = append(c.trackPan, tlTrackPan{})
+	}
+	sc.TrackWide = pan
+	sc.Reuse = make([]bool, len(c.tracks))
+	for i := range c.tracks {
+		tp := c.trackPan[i]
+		sc.Reuse[i] = pan && tp.valid && tp.k == k && i < len(c.frame.Tracks) &&
+			!c.m.win.From.Before(tp.cover.From) && !c.m.win.To.After(tp.cover.To)
+	}
+	prev := c.frame
 	c.frame = paintFrame(&sc, &c.bufs)
+	for i := range c.frame.Tracks {
+		if c.frame.Tracks[i].Reused {
+			c.frame.Tracks[i] = prev.Tracks[i]
+		}
+	}
 	f := &c.frame
 	d := &c.dom
 	for len(c.laneDOM) < len(c.lanes) {
 		c.laneDOM = append(c.laneDOM, &tlLaneDOM{})
 	}
+	// Rewriting a lane replaces its elements; the keyboard focus follows
+	// the focused marker to its new element.
+	var active app.Value
+	lanes := d.el(c.id("lanes"))
+	if lanes != nil {
+		if a := app.Window().Get("document").Get("activeElement"); a.Truthy() && lanes.Call("contains", a).Bool() {
+			active = a
+		}
+	}
+	defer func() {
+		if active == nil || active.Get("isConnected").Bool() {
+			return
+		}
+		id := eventIDOf(active)
+		if id == "" {
+			return
+		}
+		if el := lanes.Call("querySelector", `[data-event-id="`+cssString(id)+`"]`); el.Truthy() {
+			opts := app.Window().Get("Object").New()
+			opts.Set("preventScroll", true)
+			el.Call("focus", opts)
+		}
+	}()
 	for i := range c.lanes {
 		if el := d.el(c.id("marks-" + strconv.Itoa(i))); el != nil {
 			c.laneDOM[i].paint(el, f.Marks[i], c.m.win.From, k, fast)
@@ -337,29 +391,8 @@ func (c *Timeline) paint(ctx app.Context) {
 	d.set(c.id("pins"), "html", f.PinLines)
 	d.set(c.id("shade"), "html", f.Shade)
 	d.set(c.id("range"), "text", f.Range)
-	vb := "0 0 " + strconv.FormatFloat(math.Round(c.width), 'f', -1, 64) + " "
-	for i, t := range f.Tracks {
-		k := strconv.Itoa(i)
-		d.set(c.id("tsvg-"+k), "viewBox", vb+strconv.FormatFloat(tlTrackH, 'f', -1, 64))
-		d.set(c.id("tline-"+k), "d", t.Line)
-		d.set(c.id("tarea-"+k), "d", t.Area)
-		d.set(c.id("thi-"+k), "text", t.Hi)
-		d.set(c.id("tlo-"+k), "text", t.Lo)
-		if !c.hover {
-			d.set(c.id("tval-"+k), "text", lastValueText(t, c.tracks[i]))
-		}
-	}
-	// Overview: redrawn only when the data, the span or the width change.
-	key := strconv.FormatUint(c.built, 10) + "|" + strconv.FormatFloat(c.width, 'f', 1, 64) + "|" +
-		c.m.win.Min.String() + "|" + c.m.win.Max.String()
-	if key != c.ovKey {
-		c.ovKey = key
-		c.ov = paintOverview(c.m.win, c.width, c.lanes, c.tracks)
-		d.set(c.id("ovsvg"), "viewBox", vb+strconv.FormatFloat(tlOverviewH, 'f', -1, 64))
-		d.set(c.id("ovbars"), "d", c.ov.Bars)
-		d.set(c.id("ovalerts"), "d", c.ov.Alerts)
-		d.set(c.id("ovspark"), "d", c.ov.Spark)
-	}
+	c.paintTracks(sc.Reuse, pan, fast, k)
+	c.paintOverviewStrip(fast)
 	d.set(c.id("ovpins"), "html", f.OverviewPins)
 	d.set(c.id("brush"), "style:left", tlPx(f.BrushX))
 	d.set(c.id("brush"), "style:width", tlPx(f.BrushW))
@@ -386,13 +419,63 @@ func (c *Timeline) paint(ctx app.Context) {
 	}
 }
 
+// paintTracks writes the metric tracks of the last frame: a reused wide
+// drawing is only moved (see tlScene.Reuse).
+func (c *Timeline) paintTracks(reuse []bool, pan, fast bool, k float64) {
+	d := &c.dom
+	vb := "0 0 " + strconv.FormatFloat(math.Round(c.width), 'f', -1, 64) + " "
+	for i, t := range c.frame.Tracks {
+		n := strconv.Itoa(i)
+		tp := &c.trackPan[i]
+		if reuse[i] {
+			shift := float64(c.m.win.From.Sub(tp.origin)) * k
+			d.set(c.id("tsvg-"+n), "style:transform", "translateX("+tlPx(-shift)+")")
+			continue
+		}
+		if pan {
+			*tp = tlTrackPan{valid: true, origin: c.m.win.From, k: k, cover: t.Cover}
+		} else {
+			tp.valid = false
+		}
+		d.set(c.id("tsvg-"+n), "style:transform", "none")
+		d.set(c.id("tsvg-"+n), "viewBox", vb+strconv.FormatFloat(tlTrackH, 'f', -1, 64))
+		d.set(c.id("tline-"+n), "d", t.Line)
+		d.set(c.id("tarea-"+n), "d", t.Area)
+		d.set(c.id("thi-"+n), "text", t.Hi)
+		d.set(c.id("tlo-"+n), "text", t.Lo)
+		if !c.hover && !fast {
+			d.set(c.id("tval-"+n), "text", lastValueText(t, c.tracks[i]))
+		}
+	}
+}
+
+// paintOverviewStrip redraws the overview strip when the data, the span or
+// the width changed.
+func (c *Timeline) paintOverviewStrip(fast bool) {
+	d := &c.dom
+	vb := "0 0 " + strconv.FormatFloat(math.Round(c.width), 'f', -1, 64) + " "
+	key := strconv.FormatUint(c.built, 10) + "|" + strconv.FormatFloat(c.width, 'f', 1, 64) + "|" +
+		c.m.win.Min.String() + "|" + c.m.win.Max.String()
+	// A drag leaves it for its full paint: with thousands of events it
+	// costs more than the rest of a frame, and live data keeps changing it.
+	if key != c.ovKey && (!fast || !c.ovDone) {
+		c.ovDone = true
+		c.ovKey = key
+		c.ov = paintOverview(c.m.win, c.width, c.lanes, c.tracks)
+		d.set(c.id("ovsvg"), "viewBox", vb+strconv.FormatFloat(tlOverviewH, 'f', -1, 64))
+		d.set(c.id("ovbars"), "d", c.ov.Bars)
+		d.set(c.id("ovalerts"), "d", c.ov.Alerts)
+		d.set(c.id("ovspark"), "d", c.ov.Spark)
+	}
+}
+
 // lastValueText is a track's label value when the pointer is elsewhere:
 // the last value in the window.
 func lastValueText(t tlTrackFrame, tr tlTrack) string {
 	if len(t.Pts) == 0 {
 		return "—"
 	}
-	return chart.NumberFormat{Unit: tr.Unit}.Format(t.Pts[len(t.Pts)-1].Value)
+	return fmtMetric(t.Pts[len(t.Pts)-1].Value, tr.Unit, 4)
 }
 
 // scene gathers what a paint depends on.
@@ -411,6 +494,12 @@ func (c *Timeline) paintHover(ctx app.Context) {
 	if !c.hover || c.width <= 0 {
 		d.set(c.id("cross"), "style:display", "none")
 		d.set(c.id("readout"), "style:display", "none")
+		for i := range c.tracks {
+			d.set(c.id("tdot-"+strconv.Itoa(i)), "style:display", "none")
+			if i < len(c.frame.Tracks) {
+				d.set(c.id("tval-"+strconv.Itoa(i)), "text", lastValueText(c.frame.Tracks[i], c.tracks[i]))
+			}
+		}
 		c.highlight("")
 		return
 	}
@@ -443,7 +532,7 @@ func (c *Timeline) paintHover(ctx app.Context) {
 		x := c.m.win.X(r.Point.Time, c.width)
 		d.set(c.id("tdot-"+k), "style:display", "block")
 		d.set(c.id("tdot-"+k), "style:transform", "translate("+tlPx(x)+","+tlPx(y)+")")
-		d.set(c.id("tval-"+k), "text", chart.NumberFormat{Unit: r.Unit}.Format(r.Point.Value))
+		d.set(c.id("tval-"+k), "text", fmtMetric(r.Point.Value, r.Unit, 4))
 	}
 	c.highlight(studio.EventID(near))
 }
@@ -588,7 +677,7 @@ func (c *Timeline) scheduleSettle(ctx app.Context) {
 // side) at about two points per pixel.
 func (c *Timeline) fetchDetail(ctx app.Context) {
 	w := c.m.win
-	if c.Source == nil || len(c.Tracks) == 0 || c.width <= 0 || w.Width() >= w.Span()*2/3 {
+	if c.Source == nil || !hasPoints(c.Tracks) || c.width <= 0 || w.Width() >= w.Span()*2/3 {
 		return
 	}
 	sparse := false
@@ -638,638 +727,3 @@ func (c *Timeline) fetchDetail(ctx app.Context) {
 
 // tlMaxDetailPoints bounds the points per series of a finer track request.
 const tlMaxDetailPoints = 4000
-
-// ---------------------------------------------------------------- events
-
-// onKey runs the keyboard commands (see timelineKey).
-func (c *Timeline) onKey(ctx app.Context, e app.Event) {
-	if t := e.Get("target"); t.Truthy() {
-		switch t.Get("tagName").String() {
-		case "INPUT", "SELECT", "TEXTAREA":
-			ctx.PreventUpdate()
-			return
-		}
-	}
-	// Markers are spans with the button role: Enter and Space activate
-	// them as they would a button.
-	if k := e.Get("key").String(); k == "Enter" || k == " " {
-		if c.activate(ctx, e.Get("target")) {
-			e.PreventDefault()
-			return
-		}
-		ctx.PreventUpdate()
-		return
-	}
-	cmd := timelineKey(e.Get("key").String(), e.Get("shiftKey").Bool(), e.Get("ctrlKey").Bool(), e.Get("altKey").Bool(), e.Get("metaKey").Bool())
-	if cmd == cmdNone {
-		ctx.PreventUpdate()
-		return
-	}
-	e.PreventDefault()
-	switch cmd {
-	case cmdNext, cmdPrev:
-		ctx.PreventUpdate()
-		c.moveFocus(ctx, cmd == cmdNext)
-	case cmdPin:
-		if c.m.focus == "" {
-			ctx.PreventUpdate()
-			return
-		}
-		c.m.togglePin(c.m.focus)
-		c.changed(ctx, true)
-		c.refocus(ctx)
-	case cmdClear:
-		ctx.PreventUpdate()
-		c.hover = false
-		c.paintHover(ctx)
-	default:
-		ctx.PreventUpdate()
-		at := c.m.win.From.Add(c.m.win.Width() / 2)
-		if e, ok := c.byID[c.m.focus]; ok && c.m.win.Contains(e.Time) {
-			at = e.Time
-		}
-		if c.m.apply(cmd, at) {
-			c.changed(ctx, false)
-			c.scheduleSettle(ctx)
-			c.refocus(ctx)
-		}
-	}
-}
-
-// moveFocus focuses the next (or previous) event across lanes, bringing
-// it into view as a marker of its own.
-func (c *Timeline) moveFocus(ctx app.Context, next bool) {
-	var e studio.Event
-	var ok bool
-	if next {
-		e, ok = c.ix.Next(c.m.focus)
-	} else {
-		e, ok = c.ix.Prev(c.m.focus)
-	}
-	if !ok {
-		return
-	}
-	c.focusEvent(ctx, e)
-}
-
-// focusEvent brings e into view and moves the keyboard focus to its
-// marker.
-func (c *Timeline) focusEvent(ctx app.Context, e studio.Event) {
-	c.m.focus = e.ID
-	lane, idx := laneOf(c.lanes, e)
-	before := c.m.win
-	c.m.reveal(lane, idx, c.width, tlMinGap)
-	if !before.From.Equal(c.m.win.From) || !before.To.Equal(c.m.win.To) {
-		c.writeURL(ctx, false)
-		c.scheduleSettle(ctx)
-	}
-	c.schedulePaint(ctx)
-	c.refocus(ctx)
-}
-
-// refocus moves the browser focus to the focused event's marker after the
-// next paint (the painter replaces the markers).
-func (c *Timeline) refocus(ctx app.Context) {
-	id := c.m.focus
-	if id == "" {
-		return
-	}
-	c.thr.Schedule(ctx, func(ctx app.Context) {
-		c.paint(ctx)
-		root := c.dom.el(c.id("lanes"))
-		if root == nil {
-			return
-		}
-		if el := root.Call("querySelector", `[data-event-id="`+cssString(string(id))+`"]`); el.Truthy() {
-			opts := app.Window().Get("Object").New()
-			opts.Set("preventScroll", true)
-			el.Call("focus", opts)
-		}
-	})
-}
-
-// onFocusIn remembers the event whose marker got the focus.
-func (c *Timeline) onFocusIn(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	if id := eventIDOf(e.Get("target")); id != "" {
-		c.m.focus = studio.EventID(id)
-	}
-}
-
-// eventIDOf returns the data-event-id of el or its closest ancestor, "".
-func eventIDOf(el app.Value) string {
-	if !el.Truthy() || el.Get("closest").IsUndefined() {
-		return ""
-	}
-	if m := el.Call("closest", "[data-event-id]"); m.Truthy() {
-		return m.Get("dataset").Get("eventId").String()
-	}
-	return ""
-}
-
-// onLanesClick pins or unpins the clicked event; a count badge zooms the
-// window onto its events.
-func (c *Timeline) onLanesClick(ctx app.Context, e app.Event) {
-	if c.drag.moved {
-		c.drag.moved = false
-		ctx.PreventUpdate()
-		return
-	}
-	if !c.activate(ctx, e.Get("target")) {
-		ctx.PreventUpdate()
-	}
-}
-
-// activate acts on the marker or badge at t (a click, or Enter or Space
-// on it): a marker's event is pinned or unpinned, a badge zooms the window
-// onto its events. It reports whether t was one; a zoom re-renders
-// nothing, so it calls ctx.PreventUpdate itself.
-func (c *Timeline) activate(ctx app.Context, t app.Value) bool {
-	if !t.Truthy() || t.Get("closest").IsUndefined() {
-		return false
-	}
-	if b := t.Call("closest", ".tl-cluster"); b.Truthy() {
-		ctx.PreventUpdate()
-		from, err1 := strconv.ParseInt(b.Get("dataset").Get("from").String(), 10, 64)
-		to, err2 := strconv.ParseInt(b.Get("dataset").Get("to").String(), 10, 64)
-		if err1 != nil || err2 != nil {
-			return true
-		}
-		f, tt := time.Unix(0, from), time.Unix(0, to)
-		pad := max(tt.Sub(f)/4, time.Duration(float64(c.m.win.Width())*tlMinGap/c.width))
-		c.m.setWindow(c.m.win.Select(f.Add(-pad), tt.Add(pad)))
-		c.changed(ctx, true)
-		return true
-	}
-	id := eventIDOf(t)
-	if id == "" {
-		return false
-	}
-	c.m.focus = studio.EventID(id)
-	c.m.togglePin(studio.EventID(id))
-	c.changed(ctx, true)
-	c.refocus(ctx)
-	return true
-}
-
-// pointerX returns the event's x in the plot column.
-func (c *Timeline) pointerX(e app.Event) float64 {
-	return e.Get("clientX").Float() - c.plotLeft()
-}
-
-// onDetailDown starts panning the detail view by dragging its background.
-func (c *Timeline) onDetailDown(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	if e.Get("button").Int() != 0 {
-		return
-	}
-	if t := e.Get("target"); t.Truthy() && !t.Get("closest").IsUndefined() && t.Call("closest", "button, a, input, select").Truthy() {
-		return
-	}
-	c.drag = tlDrag{on: true, mode: "pan", id: e.Get("pointerId").Int(), x0: c.pointerX(e), win: c.m.win}
-	ctx.JSSrc().Call("setPointerCapture", e.Get("pointerId"))
-	c.focusRoot()
-}
-
-// focusRoot gives the timeline the keyboard focus after a pointer press on
-// its background, so its keys work at once; focus already inside it stays.
-func (c *Timeline) focusRoot() {
-	root := c.dom.el(c.id("root"))
-	if root == nil {
-		return
-	}
-	if active := app.Window().Get("document").Get("activeElement"); active.Truthy() && root.Call("contains", active).Bool() {
-		return
-	}
-	opts := app.Window().Get("Object").New()
-	opts.Set("preventScroll", true)
-	root.Call("focus", opts)
-}
-
-// onDetailMove pans while dragging, else moves the crosshair.
-func (c *Timeline) onDetailMove(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	x := c.pointerX(e)
-	if c.drag.on && c.drag.mode == "pan" {
-		dx := x - c.drag.x0
-		if math.Abs(dx) > 3 {
-			c.drag.moved = true
-		}
-		if c.drag.moved && c.width > 0 {
-			d := time.Duration(-dx / c.width * float64(c.drag.win.Width()))
-			c.m.setWindow(c.drag.win.Pan(d))
-			c.hover = false
-			c.changed(ctx, false)
-		}
-		return
-	}
-	c.hover = true
-	c.hoverX = x
-	c.thr.Schedule(ctx, c.paintHover)
-}
-
-// onDetailUp ends a pan.
-func (c *Timeline) onDetailUp(ctx app.Context, e app.Event) {
-	if !c.drag.on {
-		ctx.PreventUpdate()
-		return
-	}
-	moved := c.drag.moved
-	c.drag.on = false
-	if !moved {
-		ctx.PreventUpdate()
-		return
-	}
-	c.changed(ctx, true)
-}
-
-// onDetailLeave hides the crosshair.
-func (c *Timeline) onDetailLeave(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	if c.drag.on {
-		return
-	}
-	c.hover = false
-	c.thr.Schedule(ctx, c.paintHover)
-}
-
-// onDetailWheel zooms around the pointer with Ctrl (or a pinch) and pans
-// with Shift or a sideways scroll; a plain wheel scrolls the page.
-func (c *Timeline) onDetailWheel(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	dx, dy := e.Get("deltaX").Float(), e.Get("deltaY").Float()
-	switch {
-	case e.Get("ctrlKey").Bool() || e.Get("metaKey").Bool():
-		e.PreventDefault()
-		at := c.m.win.TimeAt(c.pointerX(e), c.width)
-		c.m.setWindow(c.m.win.Zoom(at, math.Exp(-dy*0.002)))
-	case e.Get("shiftKey").Bool() || math.Abs(dx) > math.Abs(dy):
-		e.PreventDefault()
-		delta := dx
-		if math.Abs(dy) > math.Abs(dx) {
-			delta = dy
-		}
-		c.m.setWindow(c.m.win.PanBy(delta / max(c.width, 1)))
-	default:
-		return
-	}
-	c.changed(ctx, false)
-	c.scheduleSettle(ctx)
-}
-
-// onOverviewDown starts a brush drag: on a handle it resizes the window,
-// on the brush it moves it, elsewhere it draws a new one.
-func (c *Timeline) onOverviewDown(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	if e.Get("button").Int() != 0 || c.width <= 0 {
-		return
-	}
-	mode := "draw"
-	if t := e.Get("target"); t.Truthy() {
-		switch t.Get("dataset").Get("handle").String() {
-		case "l":
-			mode = "left"
-		case "r":
-			mode = "right"
-		default:
-			// A brush over (nearly) the whole strip cannot move: a drag on
-			// it draws a new window instead.
-			if !t.Get("closest").IsUndefined() && t.Call("closest", ".tl-brush").Truthy() && c.m.win.Width() < c.m.win.Span()*49/50 {
-				mode = "move"
-			}
-		}
-	}
-	e.PreventDefault()
-	c.drag = tlDrag{on: true, mode: mode, id: e.Get("pointerId").Int(), x0: c.pointerX(e), win: c.m.win}
-	c.hover = false
-	c.paintHover(ctx)
-	ctx.JSSrc().Call("setPointerCapture", e.Get("pointerId"))
-	c.focusRoot()
-}
-
-// onOverviewMove follows a brush drag.
-func (c *Timeline) onOverviewMove(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	if !c.drag.on || c.drag.mode == "pan" {
-		return
-	}
-	x := c.pointerX(e)
-	if math.Abs(x-c.drag.x0) > 2 {
-		c.drag.moved = true
-	}
-	if !c.drag.moved {
-		return
-	}
-	c.m.setWindow(brushDrag(c.drag, x, c.width))
-	c.changed(ctx, false)
-}
-
-// brushDrag returns the window a brush drag from d.x0 to x selects on an
-// overview px wide.
-func brushDrag(d tlDrag, x, px float64) timeline.Window {
-	w := d.win
-	switch d.mode {
-	case "move":
-		dt := time.Duration((x - d.x0) / px * float64(w.Span()))
-		return w.Pan(dt)
-	case "left":
-		t := w.SpanTimeAt(x, px)
-		if !t.Before(w.To) {
-			return w.Select(w.To, t)
-		}
-		return w.Select(t, w.To)
-	case "right":
-		t := w.SpanTimeAt(x, px)
-		if !t.After(w.From) {
-			return w.Select(t, w.From)
-		}
-		return w.Select(w.From, t)
-	}
-	return w.Brush(d.x0, x, px)
-}
-
-// onOverviewUp ends a brush drag; a click without a drag centres the
-// window on the clicked time.
-func (c *Timeline) onOverviewUp(ctx app.Context, e app.Event) {
-	if !c.drag.on || c.drag.mode == "pan" {
-		ctx.PreventUpdate()
-		return
-	}
-	d := c.drag
-	c.drag = tlDrag{}
-	if !d.moved {
-		if d.mode == "draw" && c.width > 0 {
-			c.m.centerOn(c.m.win.SpanTimeAt(d.x0, c.width))
-		} else {
-			ctx.PreventUpdate()
-			return
-		}
-	}
-	c.changed(ctx, true)
-}
-
-// onOverviewWheel zooms around the time under the pointer.
-func (c *Timeline) onOverviewWheel(ctx app.Context, e app.Event) {
-	ctx.PreventUpdate()
-	if c.width <= 0 {
-		return
-	}
-	e.PreventDefault()
-	dy := e.Get("deltaY").Float()
-	if dy == 0 {
-		dy = e.Get("deltaX").Float()
-	}
-	at := c.m.win.SpanTimeAt(c.pointerX(e), c.width)
-	c.m.setWindow(c.m.win.Zoom(at, math.Exp(-dy*0.002)))
-	c.changed(ctx, false)
-	c.scheduleSettle(ctx)
-}
-
-// onOverviewDblClick shows the whole span.
-func (c *Timeline) onOverviewDblClick(ctx app.Context, e app.Event) {
-	c.m.setWindow(c.m.win.Reset())
-	c.changed(ctx, true)
-}
-
-// Toolbar buttons.
-
-func (c *Timeline) zoomIn(ctx app.Context, e app.Event) {
-	c.m.apply(cmdZoomIn, c.m.win.From.Add(c.m.win.Width()/2))
-	c.changed(ctx, true)
-}
-
-func (c *Timeline) zoomOut(ctx app.Context, e app.Event) {
-	c.m.apply(cmdZoomOut, c.m.win.From.Add(c.m.win.Width()/2))
-	c.changed(ctx, true)
-}
-
-func (c *Timeline) resetWindow(ctx app.Context, e app.Event) {
-	c.m.apply(cmdReset, time.Time{})
-	c.changed(ctx, true)
-}
-
-// follow moves the window to the live edge, keeping its width; the window
-// then moves with the edge as data arrives.
-func (c *Timeline) follow(ctx app.Context, e app.Event) {
-	c.m.apply(cmdEnd, time.Time{})
-	c.changed(ctx, true)
-}
-
-// Pins panel actions; each reads the pin from the button's data-pin-id.
-
-func pinIDOf(ctx app.Context) studio.EventID {
-	return studio.EventID(ctx.JSSrc().Get("dataset").Get("pinId").String())
-}
-
-func (c *Timeline) removePin(ctx app.Context, e app.Event) {
-	c.m.unpin(pinIDOf(ctx))
-	c.changed(ctx, true)
-}
-
-func (c *Timeline) clearPins(ctx app.Context, e app.Event) {
-	c.m.clearPins()
-	c.changed(ctx, true)
-}
-
-// jumpToPin centres the window on the pin and focuses its marker.
-func (c *Timeline) jumpToPin(ctx app.Context, e app.Event) {
-	ev, ok := c.byID[pinIDOf(ctx)]
-	if !ok {
-		ctx.PreventUpdate()
-		return
-	}
-	c.m.centerOn(ev.Time)
-	c.changed(ctx, true)
-	c.focusEvent(ctx, ev)
-}
-
-// toggleCompared adds the pin to the comparison or removes it.
-func (c *Timeline) toggleCompared(ctx app.Context, e app.Event) {
-	id := pinIDOf(ctx)
-	c.m.setCompared(id, ctx.JSSrc().Get("checked").Bool())
-	c.changed(ctx, true)
-}
-
-// setDuration sets the compare window length from the select.
-func (c *Timeline) setDuration(ctx app.Context, e app.Event) {
-	d, err := time.ParseDuration(ctx.JSSrc().Get("value").String())
-	if err != nil || d <= 0 {
-		return
-	}
-	c.m.dur = d
-	c.changed(ctx, true)
-}
-
-// ---------------------------------------------------------------- render
-
-// Render draws the frame the painter fills.
-func (c *Timeline) Render() app.UI {
-	c.dom.invalidate()
-	c.sync()
-	label := c.Label
-	if label == "" {
-		label = "Timeline"
-	}
-	return app.Section().
-		ID(c.id("root")).
-		Class("tl").
-		TabIndex(-1).
-		DataSet("testid", "timeline").
-		Aria("label", label).
-		OnKeyDown(c.onKey).
-		Body(
-			c.renderToolbar(),
-			app.Div().Class("tl-body").Body(
-				app.Div().Class("tl-main").Body(
-					c.renderOverview(),
-					app.Div().Class("tl-row tl-axisrow").Aria("hidden", true).Body(
-						app.Div().Class("tl-label"),
-						app.Div().ID(c.id("axis")).Class("tl-axis"),
-					),
-					c.renderDetail(),
-					app.P().Class("tl-hint").Body(
-						app.Kbd().Text("←"), app.Kbd().Text("→"), app.Text(" pan · "),
-						app.Kbd().Text("+"), app.Kbd().Text("−"), app.Text(" zoom · "),
-						app.Kbd().Text("j"), app.Kbd().Text("k"), app.Text(" next/previous event · "),
-						app.Kbd().Text("p"), app.Text(" pin · "),
-						app.Kbd().Text("Esc"), app.Text(" clear hover · drag the overview to choose a window, Ctrl+wheel to zoom"),
-					),
-				),
-				c.renderPins(),
-			),
-			c.renderCompare(),
-		)
-}
-
-func (c *Timeline) renderToolbar() app.UI {
-	reportName := c.ID + "-timeline-report.pdf"
-	return app.Div().Class("tl-toolbar").Body(
-		app.Div().Class("tl-range-wrap").Body(
-			app.Span().Class("tl-range-label").Text("Window"),
-			app.Span().ID(c.id("range")).Class("tl-range num"),
-		),
-		app.Div().Class("tl-tools").Body(
-			app.Button().Type("button").Class("btn btn-sm btn-icon").Aria("label", "Zoom out").Title("Zoom out (−)").OnClick(c.zoomOut).Text("−"),
-			app.Button().Type("button").Class("btn btn-sm btn-icon").Aria("label", "Zoom in").Title("Zoom in (+)").OnClick(c.zoomIn).Text("+"),
-			app.Button().Type("button").Class("btn btn-sm").DataSet("action", "reset-window").Title("Show the whole span (0)").OnClick(c.resetWindow).Text("All"),
-			app.If(c.Live, func() app.UI {
-				return app.Button().ID(c.id("follow")).Type("button").Class("btn btn-sm tl-follow").
-					DataSet("action", "follow").Title("Keep the window at the live edge (End)").
-					OnClick(c.follow).Body(app.Span().Class("tl-live-dot").Aria("hidden", true), app.Text("Live"))
-			}),
-			app.If(c.Report != "", func() app.UI {
-				return app.A().ID(c.id("export")).Class("btn btn-sm").
-					DataSet("testid", "export-report").
-					Attr("download", reportName).
-					Title("Download a PDF report of this window with its pins").
-					Text("Export report")
-			}),
-		),
-	)
-}
-
-func (c *Timeline) renderOverview() app.UI {
-	return app.Div().Class("tl-row tl-ovrow").Body(
-		app.Div().Class("tl-label tl-ov-label").Text("Overview"),
-		app.Div().
-			ID(c.id("ov")).
-			Class("tl-overview").
-			On("pointerdown", c.onOverviewDown).
-			On("pointermove", c.onOverviewMove).
-			On("pointerup", c.onOverviewUp).
-			On("pointercancel", c.onOverviewUp).
-			OnWheel(c.onOverviewWheel).
-			OnDblClick(c.onOverviewDblClick).
-			Body(
-				viz.El("svg").ID(c.id("ovsvg")).Class("tl-ov-svg").Attr("preserveAspectRatio", "none").Aria("hidden", true).Body(
-					viz.El("path").ID(c.id("ovbars")).Class("tl-ov-bars"),
-					viz.El("path").ID(c.id("ovalerts")).Class("tl-ov-alerts"),
-					viz.El("path").ID(c.id("ovspark")).Class("tl-ov-spark"),
-				),
-				app.Div().ID(c.id("ovpins")).Class("tl-ov-pins").Aria("hidden", true),
-				app.Div().ID(c.id("diml")).Class("tl-dim tl-dim-l").Aria("hidden", true),
-				app.Div().ID(c.id("dimr")).Class("tl-dim tl-dim-r").Aria("hidden", true),
-				app.Div().
-					ID(c.id("brush")).
-					Class("tl-brush").
-					DataSet("testid", "brush").
-					Attr("role", "slider").
-					TabIndex(0).
-					Aria("label", "Visible window: drag to move, drag a handle to resize; arrow keys pan, + and − zoom").
-					Aria("valuemin", c.m.win.Min.Unix()).
-					Aria("valuemax", c.m.win.Max.Unix()).
-					Body(
-						app.Div().Class("tl-handle tl-handle-l").DataSet("handle", "l"),
-						app.Div().Class("tl-handle tl-handle-r").DataSet("handle", "r"),
-					),
-			),
-	)
-}
-
-func (c *Timeline) renderDetail() app.UI {
-	return app.Div().
-		ID(c.id("detail")).
-		Class("tl-detail").
-		On("pointerdown", c.onDetailDown).
-		On("pointermove", c.onDetailMove).
-		On("pointerup", c.onDetailUp).
-		On("pointercancel", c.onDetailUp).
-		On("pointerleave", c.onDetailLeave).
-		OnWheel(c.onDetailWheel).
-		Body(
-			app.Div().Class("tl-layer").Aria("hidden", true).Body(
-				app.Div().ID(c.id("grid")).Class("tl-grid"),
-				app.Div().ID(c.id("shade")).Class("tl-shades"),
-			),
-			app.Div().
-				ID(c.id("lanes")).
-				Class("tl-lanes").
-				Attr("role", "list").
-				Aria("label", "Lanes").
-				OnClick(c.onLanesClick).
-				On("focusin", c.onFocusIn).
-				Body(app.Range(c.lanes).Slice(func(i int) app.UI {
-					l := c.lanes[i]
-					return app.Div().Class("tl-row tl-lane").DataSet("lane", string(l.Lane)).Attr("role", "listitem").Body(
-						app.Div().Class("tl-label").ID(c.id("lanelabel-"+strconv.Itoa(i))).Body(
-							app.Span().Class("lane-dot", "lane-"+string(l.Lane)).Aria("hidden", true),
-							app.Span().Class("tl-lane-name").Text(laneLabelPlural(l.Lane)),
-							app.Span().Class("tl-count num").DataSet("testid", "lane-count").Text(format.Int(len(l.Events))),
-						),
-						app.Div().
-							ID(c.id("lane-"+strconv.Itoa(i))).
-							Class("tl-lane-track", "tl-lane-"+string(l.Lane)).
-							Attr("role", "group").
-							Body(app.Div().ID(c.id("marks-"+strconv.Itoa(i))).Class("tl-marks")),
-					)
-				})),
-			app.Div().Class("tl-tracks").Body(app.Range(c.tracks).Slice(func(i int) app.UI {
-				t := c.tracks[i]
-				k := strconv.Itoa(i)
-				return app.Div().Class("tl-row tl-track").DataSet("metric", t.Name).Body(
-					app.Div().Class("tl-label").Body(
-						app.Div().Class("tl-track-head").Body(
-							app.Span().Class("tl-sw tl-c"+k).Aria("hidden", true),
-							app.Span().Class("tl-track-name").Title(t.Name).Text(t.Name),
-						),
-						app.Span().ID(c.id("tval-"+k)).Class("tl-val num"),
-					),
-					app.Div().Class("tl-plot").Body(
-						viz.El("svg").ID(c.id("tsvg-"+k)).Class("tl-track-svg", "tl-c"+k).Attr("preserveAspectRatio", "none").
-							Attr("role", "img").Aria("label", t.Name+" over the window").Body(
-							viz.El("path").ID(c.id("tarea-"+k)).Class("tl-area"),
-							viz.El("path").ID(c.id("tline-"+k)).Class("tl-line"),
-						),
-						app.Div().ID(c.id("tdot-"+k)).Class("tl-dot", "tl-c"+k).Aria("hidden", true),
-						app.Span().ID(c.id("thi-"+k)).Class("tl-yhi num").Aria("hidden", true),
-						app.Span().ID(c.id("tlo-"+k)).Class("tl-ylo num").Aria("hidden", true),
-					),
-				)
-			})),
-			app.Div().Class("tl-layer tl-layer-top").Aria("hidden", true).Body(
-				app.Div().ID(c.id("pins")).Class("tl-pinlines"),
-				app.Div().ID(c.id("cross")).Class("tl-cross"),
-				app.Div().ID(c.id("readout")).Class("tl-readout").DataSet("testid", "timeline-readout"),
-			),
-		)
-}

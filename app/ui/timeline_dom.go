@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -94,7 +92,8 @@ func (d *tlDOM) set(id, key, v string) {
 
 // tlPx formats a CSS pixel length with one decimal.
 func tlPx(v float64) string {
-	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) + "px"
+	var b [24]byte
+	return string(append(appendTenths(b[:0], v), "px"...))
 }
 
 // tlLaneDOM keeps the elements of one lane's marks by key. A full paint
@@ -231,7 +230,7 @@ func (l *tlLaneDOM) paintFast(wrapper app.Value, marks []tlMarkOut, shift float6
 			// Setting the properties through CSSOM skips reparsing the
 			// whole style attribute.
 			css := e.el.Get("style")
-			css.Set("transform", "translateX("+tlPx(o.X+shift)+")")
+			css.Set("translate", tlPx(o.X+shift)+" 0")
 			if o.W > 0 {
 				css.Set("width", tlPx(o.W))
 			}

@@ -15,7 +15,7 @@ const (
 	qFrom = "from" // window start, RFC 3339 (UTC, milliseconds)
 	qTo   = "to"   // window end
 	qPins = "pins" // pinned event ids, comma-separated, in pin order
-	qCmp  = "cmp"  // the pins being compared (one or two of pins)
+	qCmp  = "cmp"  // the pins being compared (one or two of pins); absent means the first two
 	qDur  = "d"    // compare window length, a Go duration ("5m0s", "1h")
 )
 
@@ -46,6 +46,11 @@ func parseTimelineQuery(q url.Values) timelineQuery {
 		tq.From, tq.To = from.UTC(), to.UTC()
 	}
 	tq.Pins = parseEventIDs(q.Get(qPins), maxPins)
+	if !q.Has(qCmp) {
+		// A link with pins and no cmp (written by hand, or by the
+		// report) compares the first pins, as pinning them would.
+		tq.Cmp = slices.Clone(tq.Pins[:min(2, len(tq.Pins))])
+	}
 	for _, id := range parseEventIDs(q.Get(qCmp), 2) {
 		if slices.Contains(tq.Pins, id) {
 			tq.Cmp = append(tq.Cmp, id)
@@ -93,6 +98,9 @@ func (tq timelineQuery) encode(q url.Values) {
 	}
 	set(qPins, joinEventIDs(tq.Pins))
 	set(qCmp, joinEventIDs(tq.Cmp))
+	if len(tq.Pins) > 0 && len(tq.Cmp) == 0 {
+		q.Set(qCmp, "") // pins, none compared (an absent cmp compares the first)
+	}
 	if tq.Dur > 0 {
 		set(qDur, tq.Dur.String())
 	} else {

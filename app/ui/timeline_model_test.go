@@ -29,6 +29,7 @@ func TestTimelineQueryRoundTrip(t *testing.T) {
 			Cmp: []studio.EventID{"ev-run-0001-0009"}, Dur: 5 * time.Minute,
 		}},
 		{"two compared", timelineQuery{Pins: []studio.EventID{"a", "b", "c"}, Cmp: []studio.EventID{"c", "a"}, Dur: 90 * time.Second}},
+		{"pins, none compared", timelineQuery{Pins: []studio.EventID{"a", "b"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,7 +62,8 @@ func TestParseTimelineQueryIgnoresBadValues(t *testing.T) {
 		{"unparsable time", "from=yesterday&to=2026-11-20T01:00:00Z", timelineQuery{}},
 		{"offset times become UTC", "from=2026-11-20T03:00:00%2B02:00&to=2026-11-20T01:30:00Z",
 			timelineQuery{From: tlAt(0), To: tlAt(1800)}},
-		{"repeated and empty pins", "pins=a,,b,a,%20c%20", timelineQuery{Pins: []studio.EventID{"a", "b", "c"}}},
+		{"repeated and empty pins", "pins=a,,b,a,%20c%20&cmp=", timelineQuery{Pins: []studio.EventID{"a", "b", "c"}}},
+		{"pins without cmp compare the first two", "pins=a,b,c", timelineQuery{Pins: []studio.EventID{"a", "b", "c"}, Cmp: []studio.EventID{"a", "b"}}},
 		{"compared pin must be pinned", "pins=a,b&cmp=b,zz", timelineQuery{Pins: []studio.EventID{"a", "b"}, Cmp: []studio.EventID{"b"}}},
 		{"bad durations", "d=-5m", timelineQuery{}},
 		{"absurd duration", "d=100000h", timelineQuery{}},

@@ -62,6 +62,10 @@ type tlScene struct {
 	// Fast lays marks out for a frame of a drag (see paintFrame); Pan
 	// says the zoom is the one of the previous frame.
 	Fast, Pan bool
+	// TrackWide draws the tracks a window wider on each side; Reuse[i]
+	// skips track i, whose last drawing still covers the window.
+	TrackWide bool
+	Reuse     []bool
 }
 
 // tlMarkBlock is the width in px of the blocks a fast paint widens the
@@ -95,10 +99,17 @@ type tlTrackFrame struct {
 	// Pts are the points drawn (sorted by time), for the hover readout.
 	Pts   []studio.Point
 	Empty bool
+	// Reused says the track was not drawn (see tlScene.Reuse); Cover is
+	// the span a wide drawing covers.
+	Reused bool
+	Cover  timeline.Span
 }
 
 // tlBufs holds the buffers one painter reuses from frame to frame.
 type tlBufs struct {
+	// marks caches the markup of marks by key and state: a frame that
+	// shows the same marks (new live points, a hover) builds none again.
+	marks map[string]tlMarkOut
 	b     []byte
 	lanes [][]timeline.Mark
 	pts   []studio.Point
@@ -156,6 +167,16 @@ func eventLabel(e studio.Event, letter string) string {
 		s += ", pinned " + letter
 	}
 	return s
+}
+
+// fmtMetric writes a metric value with its unit and digits significant
+// digits: milliseconds of a second or more read as seconds ("2.699 s",
+// not "2.699k ms"); other values use chart.NumberFormat ("1.2k req/s").
+func fmtMetric(v float64, unit string, digits int) string {
+	if unit == "ms" && math.Abs(v) >= 1000 {
+		return chart.NumberFormat{Unit: "s", Digits: digits}.Format(v / 1000)
+	}
+	return chart.NumberFormat{Unit: unit, Digits: digits}.Format(v)
 }
 
 // compactCount writes n for a count badge: "7", "340", "1.2k", "12k".
@@ -217,8 +238,16 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 		mpx = to - from
 		off = float64(w.From.Sub(mw.From)) * k
 	}
+	// While a drag changes the zoom every frame no mark survives from one
+	// frame to the next; drawing them twice as far apart halves the
+	// elements to create. The counts still add up; the end of the drag
+	// draws the marks at their usual spacing.
+	gap := tlMinGap
+	if sc.Fast && !sc.Pan {
+		gap *= 2
+	}
 	for i, lane := range sc.Lanes {
-		bufs.lanes[i] = timeline.AppendMarks(bufs.lanes[i][:0], lane.Events, mw, mpx, tlMinGap)
+		bufs.lanes[i] = timeline.AppendMarks(bufs.lanes[i][:0], lane.Events, mw, mpx, gap)
 		if off != 0 {
 			for j := range bufs.lanes[i] {
 				bufs.lanes[i][j].X -= off
@@ -249,7 +278,7 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 			if !sc.Fast {
 				inView += mk.Count
 			}
-			out = append(out, markOut(mk, lane, w, m, f.Tabbable))
+			out = append(out, bufs.mark(mk, lane, w, m, f.Tabbable, sc.Fast))
 		}
 		if sc.Fast {
 			lo := sort.Search(len(lane.Events), func(k int) bool { return !lane.Events[k].Time.Before(w.From) })
@@ -333,18 +362,34 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 			b = appendPx(b, x0)
 			b = append(b, ";width:"...)
 			b = appendPx(b, x1-x0)
-			b = append(b, `"><span>`...)
-			b = append(b, s.label...)
-			b = append(b, "</span></div>"...)
+			b = append(b, `">`...)
+			if x1-x0 >= 56 { // a narrower shade has no room for its label
+				b = append(b, "<span>"...)
+				b = append(b, s.label...)
+				b = append(b, "</span>"...)
+			}
+			b = append(b, "</div>"...)
 		}
 	}
 	f.Shade = string(b)
 	bufs.b = b
 
-	// Metric tracks.
+	// Metric tracks. While a drag pans, each track is drawn a window wider
+	// on both sides (TrackWide) and then moved rather than redrawn
+	// (Reuse) until the view leaves what it covers.
 	lo, hi := chart.Seconds(w.From), chart.Seconds(w.To)
+	wide := timeline.Window{From: w.From.Add(-w.Width()), To: w.To.Add(w.Width())}
+	wts := chart.NewTime(wide.From, wide.To, -px, 2*px)
 	for i := range sc.Tracks {
-		f.Tracks[i] = paintTrack(&sc.Tracks[i], w, ts, px, lo, hi, bufs)
+		switch {
+		case i < len(sc.Reuse) && sc.Reuse[i]:
+			f.Tracks[i] = tlTrackFrame{Reused: true}
+		case sc.TrackWide:
+			f.Tracks[i] = paintTrack(&sc.Tracks[i], wide, wts, 3*px, chart.Seconds(wide.From), chart.Seconds(wide.To), bufs)
+			f.Tracks[i].Cover = timeline.Span{From: wide.From, To: wide.To}
+		default:
+			f.Tracks[i] = paintTrack(&sc.Tracks[i], w, ts, px, lo, hi, bufs)
+		}
 	}
 
 	// Brush.
@@ -375,7 +420,9 @@ type tlMarkOut struct {
 // style returns the mark's position, shift px to the right, as an inline
 // style.
 func (o tlMarkOut) style(shift float64) string {
-	s := "transform:translateX(" + tlPx(o.X+shift) + ")"
+	// The translate property, not transform: it applies before the
+	// marker's own rotate (the alert diamonds), in the lane's axes.
+	s := "translate:" + tlPx(o.X+shift) + " 0"
 	if o.W > 0 {
 		s += ";width:" + tlPx(o.W)
 	}
@@ -396,9 +443,49 @@ func laneHTML(marks []tlMarkOut) string {
 	return b.String()
 }
 
+// mark returns markOut(mk, ...), from the cache when the same mark was
+// laid out before in the same state. The cache holds at most 4096 marks.
+func (b *tlBufs) mark(mk timeline.Mark, lane timeline.LaneEvents, w timeline.Window, m *timelineModel, tabbable studio.EventID, lite bool) tlMarkOut {
+	var st []byte
+	if lite {
+		st = append(st, 'l')
+	}
+	if w.Width() < time.Minute {
+		st = append(st, 'm') // clock times with milliseconds
+	}
+	members := lane.Events[mk.First : mk.First+mk.Count]
+	for _, e := range members {
+		if e.ID == tabbable {
+			st = append(st, 't')
+		}
+		if letter := m.pinLetter(e.ID); letter != "" {
+			st = append(st, letter...)
+			if m.compared(e.ID) {
+				st = append(st, '*')
+			}
+		}
+	}
+	key := string(lane.Lane) + "|" + string(members[0].ID) + "|" + strconv.Itoa(mk.Count) + "|" + string(st)
+	if o, ok := b.marks[key]; ok {
+		o.X, o.W = mk.X, 0
+		if !mk.Single() {
+			o.X, o.W = mk.X-10, mk.X1-mk.X+20
+		}
+		return o
+	}
+	o := markOut(mk, lane, w, m, tabbable, lite)
+	if b.marks == nil || len(b.marks) >= 4096 {
+		b.marks = make(map[string]tlMarkOut)
+	}
+	b.marks[key] = o
+	return o
+}
+
 // markOut lays out one mark of lane. tabbable is the event whose marker
-// is in the Tab order.
-func markOut(mk timeline.Mark, lane timeline.LaneEvents, w timeline.Window, m *timelineModel, tabbable studio.EventID) tlMarkOut {
+// is in the Tab order. A lite mark, drawn during a drag, leaves out the
+// accessible label and the badge's time range: less markup to parse each
+// frame, and the full paint at the end of the drag writes them.
+func markOut(mk timeline.Mark, lane timeline.LaneEvents, w timeline.Window, m *timelineModel, tabbable studio.EventID, lite bool) tlMarkOut {
 	var b []byte
 	if mk.Single() {
 		e := lane.Events[mk.First]
@@ -426,7 +513,9 @@ func markOut(mk timeline.Mark, lane timeline.LaneEvents, w timeline.Window, m *t
 		} else {
 			b = append(b, ` aria-pressed="false"`...)
 		}
-		b = appendAttr(b, "aria-label", eventLabel(e, letter))
+		if !lite {
+			b = appendAttr(b, "aria-label", eventLabel(e, letter))
+		}
 		b = append(b, '>')
 		return tlMarkOut{Key: "e:" + string(e.ID), X: mk.X, Open: string(b), Body: "</span>"}
 	}
@@ -444,15 +533,19 @@ func markOut(mk timeline.Mark, lane timeline.LaneEvents, w timeline.Window, m *t
 	}
 	b = append(b, `" data-testid="timeline-cluster"`...)
 	b = appendAttr(b, "data-count", strconv.Itoa(mk.Count))
-	b = appendAttr(b, "data-from", strconv.FormatInt(mk.From.UnixNano(), 10))
-	b = appendAttr(b, "data-to", strconv.FormatInt(mk.To.UnixNano(), 10))
-	b = append(b, ` tabindex="-1"`...)
-	label := strconv.Itoa(mk.Count) + " " + strings.ToLower(laneLabelPlural(lane.Lane)) + " from " +
-		tlClock(mk.From, w.Width()) + " to " + tlClock(mk.To, w.Width()) + " UTC"
-	if pinnedIn > 0 {
-		label += ", " + strconv.Itoa(pinnedIn) + " pinned"
+	if !lite {
+		b = appendAttr(b, "data-from", strconv.FormatInt(mk.From.UnixNano(), 10))
+		b = appendAttr(b, "data-to", strconv.FormatInt(mk.To.UnixNano(), 10))
 	}
-	b = appendAttr(b, "aria-label", label+"; press to zoom in")
+	b = append(b, ` tabindex="-1"`...)
+	if !lite {
+		label := strconv.Itoa(mk.Count) + " " + strings.ToLower(laneLabelPlural(lane.Lane)) + " from " +
+			tlClock(mk.From, w.Width()) + " to " + tlClock(mk.To, w.Width()) + " UTC"
+		if pinnedIn > 0 {
+			label += ", " + strconv.Itoa(pinnedIn) + " pinned"
+		}
+		b = appendAttr(b, "aria-label", label+"; press to zoom in")
+	}
 	b = append(b, '>')
 	key := "c:" + string(members[0].ID) + ":" + strconv.Itoa(mk.Count)
 	return tlMarkOut{Key: key, X: mk.X - 10, W: mk.X1 - mk.X + 20, Open: string(b), Body: compactCount(mk.Count) + "</span>"}
@@ -515,8 +608,7 @@ func paintTrack(t *tlTrack, w timeline.Window, ts chart.Time, px, lo, hi float64
 		tf.Area = string(line)
 	}
 	bufs.b = line
-	nf := chart.NumberFormat{Unit: t.Unit}
-	tf.Lo, tf.Hi = nf.Format(vlo), nf.Format(vhi)
+	tf.Lo, tf.Hi = fmtMetric(vlo, t.Unit, 4), fmtMetric(vhi, t.Unit, 4)
 	return tf
 }
 
@@ -714,7 +806,7 @@ func readoutHTML(h tlHover, width time.Duration, letter string) string {
 			b.WriteString(html.EscapeString(r.Metric))
 			b.WriteString(`</dt><dd>`)
 			if r.OK {
-				b.WriteString(html.EscapeString(chart.NumberFormat{Unit: r.Unit}.Format(r.Point.Value)))
+				b.WriteString(html.EscapeString(fmtMetric(r.Point.Value, r.Unit, 4)))
 			} else {
 				b.WriteString("—")
 			}

@@ -319,3 +319,148 @@ func TestPaintFrameFastPanKeepsKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestTimelineDefaultWindow(t *testing.T) {
+	tl := &Timeline{ID: "d", Span: tlSpan(0, 1000), Default: tlSpan(600, 1000), Version: 1}
+	tl.OnInit()
+	if !tl.m.win.From.Equal(tlAt(600)) || !tl.m.win.To.Equal(tlAt(1000)) || tl.m.whole {
+		t.Errorf("window [%v, %v] whole=%v; want the default [600 s, 1000 s]", tl.m.win.From.Sub(tlT0), tl.m.win.To.Sub(tlT0), tl.m.whole)
+	}
+	// The default window sits at the live edge, so it follows it.
+	tl.Span, tl.Version = tlSpan(0, 1200), 2
+	tl.sync()
+	if !tl.m.win.To.Equal(tlAt(1200)) || tl.m.win.Width() != 400*time.Second {
+		t.Errorf("after the span grew the window is [%v, %v]; want [800 s, 1200 s]", tl.m.win.From.Sub(tlT0), tl.m.win.To.Sub(tlT0))
+	}
+}
+
+func TestDeploymentWindow(t *testing.T) {
+	d := studio.Deployment{
+		HealthHistory: []studio.HealthSample{{Time: tlAt(5000)}, {Time: tlAt(9000)}},
+		History:       []studio.HistoryEntry{{Action: "start", Time: tlAt(100)}, {Action: "advance", Time: tlAt(200)}, {Action: "start", Time: tlAt(4000)}},
+	}
+	span := tlSpan(0, 9500)
+	if got, want := deploymentWindow(d, span), tlSpan(4000-1800, 9500); got != want {
+		t.Errorf("deploymentWindow = %v; want the health history widened to the last rollout start %v", got, want)
+	}
+	if got := deploymentWindow(studio.Deployment{}, span); got != (timeline.Span{}) {
+		t.Errorf("deploymentWindow without health = %v; want none", got)
+	}
+	tracks := healthTracks([]studio.HealthSample{{Time: tlAt(1), Health: studio.Health{LatencyP50: 10, LatencyP99: 40, ErrorRate: 0.02, RPS: 300}}})
+	if len(tracks) != 4 || tracks[2].Name != trackErrorRate || tracks[2].Points[0].Value != 2 || tracks[1].Unit != "ms" {
+		t.Errorf("healthTracks = %+v; want p50, p99, error rate in %% and rps", tracks)
+	}
+}
+
+func TestFmtMetric(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		unit string
+		want string
+	}{{2698.5, "ms", "2.699 s"}, {86.9, "ms", "86.9 ms"}, {1234, "req/s", "1.234k req/s"}, {5.38, "%", "5.38%"}} {
+		if got := fmtMetric(tt.v, tt.unit, 4); got != tt.want {
+			t.Errorf("fmtMetric(%v, %q) = %q; want %q", tt.v, tt.unit, got, tt.want)
+		}
+	}
+}
+
+func TestPaintFrameWideTracks(t *testing.T) {
+	var pts []studio.Point
+	for i := range 1000 {
+		pts = append(pts, studio.Point{Step: i, Time: tlAt(float64(i)), Value: float64(i)})
+	}
+	m := newTimelineModel(tlSpan(0, 1000))
+	m.setWindow(m.win.Select(tlAt(400), tlAt(500)))
+	tracks := []tlTrack{{Name: "a", Points: pts}, {Name: "b", Points: pts}}
+	sc := tlScene{Win: m.win, W: 100, Model: &m, Tracks: tracks, Fast: true, Pan: true, TrackWide: true, Reuse: []bool{false, true}}
+	f := paintFrame(&sc, &tlBufs{})
+	if got, want := f.Tracks[0].Cover, tlSpan(300, 600); got != want {
+		t.Errorf("wide track covers %v; want a window more on each side %v", got, want)
+	}
+	// The wide drawing runs from x=-100 to x=200 (plus the neighbour
+	// point on each side) and scales to its own extent (values 299..601).
+	if !strings.HasPrefix(f.Tracks[0].Line, "M-101 ") || f.Tracks[0].Hi != "601" {
+		t.Errorf("wide track line starts %q, max %q; want x=-101 and 601", f.Tracks[0].Line[:12], f.Tracks[0].Hi)
+	}
+	if !f.Tracks[1].Reused || f.Tracks[1].Line != "" {
+		t.Errorf("track 1 = %+v; want it left to the previous drawing", f.Tracks[1])
+	}
+}
+
+// benchScene is 10,000 events over a 10,000 s span with four 2,400-point
+// tracks, the perf target's size, viewed 1100 px wide.
+func benchScene(b *testing.B) (tlScene, *timelineModel) {
+	b.Helper()
+	evs := make([]studio.Event, 10000)
+	for i := range evs {
+		evs[i] = studio.Event{ID: studio.EventID("ev-" + strconv.Itoa(i)), Lane: studio.Lanes[i%5], Time: tlAt(float64(i*7919%10000) + float64(i%10)/10), Severity: studio.SeverityInfo}
+	}
+	tracks := make([]tlTrack, 4)
+	for k := range tracks {
+		pts := make([]studio.Point, 2400)
+		for i := range pts {
+			pts[i] = studio.Point{Step: i, Time: tlAt(float64(i) * 10000 / 2400), Value: float64((i * (k + 3)) % 97)}
+		}
+		tracks[k] = tlTrack{Name: "m" + strconv.Itoa(k), Points: pts}
+	}
+	m := newTimelineModel(tlSpan(0, 10000))
+	m.setWindow(m.win.Select(tlAt(2000), tlAt(5000)))
+	return tlScene{Win: m.win, W: 1100, Lanes: timeline.Group(evs), Tracks: tracks, Model: &m}, &m
+}
+
+func BenchmarkPaintFrame10k(b *testing.B) {
+	for _, mode := range []struct {
+		name      string
+		fast, pan bool
+	}{{"full", false, false}, {"drag-zoom", true, false}, {"drag-pan", true, true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			sc, _ := benchScene(b)
+			sc.Fast, sc.Pan, sc.TrackWide = mode.fast, mode.pan, mode.pan
+			var bufs tlBufs
+			for b.Loop() {
+				sc.Win = sc.Win.Pan(time.Second)
+				paintFrame(&sc, &bufs)
+			}
+		})
+	}
+}
+
+func BenchmarkHoverAt10k(b *testing.B) {
+	sc, _ := benchScene(b)
+	var evs []studio.Event
+	for _, l := range sc.Lanes {
+		evs = append(evs, l.Events...)
+	}
+	ix := timeline.NewIndex(evs)
+	var reads []timeline.Reading
+	x := 0.0
+	for b.Loop() {
+		x = math.Mod(x+7, 1100)
+		h := hoverAt(x, sc.Win, 1100, ix, sc.Tracks, reads)
+		reads = h.Readings
+		_ = readoutHTML(h, sc.Win.Width(), "")
+	}
+}
+
+func TestPaintFrameMarkCacheFollowsState(t *testing.T) {
+	evs := tlEvents(200)
+	lanes := timeline.Group(evs)
+	m := newTimelineModel(tlSpan(0, 1000))
+	var bufs tlBufs
+	sc := tlScene{Win: m.win, W: 1000, Lanes: lanes, Model: &m}
+	before := laneHTML(paintFrame(&sc, &bufs).Marks[1])
+	id := studio.EventID("ev-1") // lane 1, at 997 s: drawn on its own
+	if !strings.Contains(before, `data-event-id="ev-1"`) || strings.Contains(before, "pinned") {
+		t.Fatalf("lane 1 before pinning:\n%s", before)
+	}
+	m.togglePin(id)
+	after := laneHTML(paintFrame(&sc, &bufs).Marks[1])
+	if !strings.Contains(after, `pinned compared" data-testid="timeline-event" data-event-id="ev-1"`) {
+		t.Errorf("after pinning with the same buffers the marker is not pinned:\n%s", after)
+	}
+	m.focus = id
+	focused := laneHTML(paintFrame(&sc, &bufs).Marks[1])
+	if !strings.Contains(focused, `data-event-id="ev-1" data-pin="A" tabindex="0"`) {
+		t.Errorf("the focused marker is not the tabbable one:\n%s", focused)
+	}
+}

@@ -16,6 +16,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -71,7 +72,19 @@ type config struct {
 	origins   []string
 	logFormat string
 	logLevel  slog.Level
+	// readHeaderTimeout and readTimeout bound how long a client may take
+	// to send a request's headers and the whole request; zero means
+	// defaultReadHeaderTimeout and defaultReadTimeout. No flag sets them:
+	// they exist so tests can play slow clients quickly.
+	readHeaderTimeout time.Duration
+	readTimeout       time.Duration
 }
+
+// Defaults of config's request timeouts, against slow (slowloris) clients.
+const (
+	defaultReadHeaderTimeout = 5 * time.Second
+	defaultReadTimeout       = 15 * time.Second
+)
 
 // parseConfig reads flags from args with defaults taken from getenv.
 // Usage and flag errors go to out.
@@ -177,8 +190,8 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(net.Addr)
 	}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
+		ReadHeaderTimeout: cmp.Or(cfg.readHeaderTimeout, defaultReadHeaderTimeout),
+		ReadTimeout:       cmp.Or(cfg.readTimeout, defaultReadTimeout),
 		// WebSockets are hijacked, so WriteTimeout never cuts a stream; it
 		// only has to fit the slowest export.
 		WriteTimeout:   30 * time.Second,

@@ -59,5 +59,6 @@ func (s *Store) CreateRun(req api.CreateRunRequest) (studio.Run, error) {
 	plan := s.gen.CreatedRun(len(s.runs), req.ExperimentID, strings.TrimSpace(req.Name), tags, cfg, now)
 	st := &runState{plan: plan, status: studio.RunQueued, summary: map[string]float64{}, buf: newRing(s.bufSize)}
 	s.runs = append(s.runs, st)
+	s.changes.Add(1)
 	return st.snapshot(), nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -19,15 +20,112 @@ const (
 	attentionFailedIn = 72 * time.Hour
 )
 
+// DashboardMaxAge bounds how stale a cached dashboard may be, in the
+// store's clock, when only streamed steps and the passing of time have
+// changed it.
+const DashboardMaxAge = time.Second
+
 // Dashboard returns the platform overview at the store's now: run counts,
 // success rate, GPU use, deployments by status (every status present),
 // open incidents, 24 hourly sparkline values (oldest first), runs that
 // need attention (failed in the last 72 hours, or running with a critical
 // alert), newest first, and the latest events across runs and deployments.
+//
+// The overview is cached (computing it reads every run). A created run, a
+// deployment action or a run changing status shows at once; streamed steps
+// and the passing of time show within DashboardMaxAge, and Now says when
+// the overview was computed. A store whose clock stands still (a fixed
+// Options.Now) recomputes after every change.
 func (s *Store) Dashboard() api.Dashboard {
+	d, _ := s.DashboardView()
+	return cloneDashboard(d)
+}
+
+// DashboardView is Dashboard without the copy. d is shared by every caller
+// until the next recomputation and must not be modified. gen identifies
+// the computation: two calls return the same gen only when they return
+// the same d, so a caller may cache what it derives from d (its JSON) by
+// gen.
+func (s *Store) DashboardView() (d *api.Dashboard, gen uint64) {
+	if c := s.dash.Load(); c != nil && s.dashboardFresh(c, s.now()) {
+		return &c.d, c.gen
+	}
+	s.dashMu.Lock() // one computation at a time; the others wait for it
+	defer s.dashMu.Unlock()
 	now := s.now()
+	if c := s.dash.Load(); c != nil && s.dashboardFresh(c, now) {
+		return &c.d, c.gen
+	}
 	s.mu.RLock()
-	defer s.mu.RUnlock()
+	c := &dashboardCache{now: now, changes: s.changes.Load(), steps: s.steps.Load()}
+	c.d = s.dashboardLocked(now)
+	s.mu.RUnlock()
+	s.dashGen++
+	c.gen = s.dashGen
+	s.dash.Store(c)
+	return &c.d, c.gen
+}
+
+// dashboardCache is a computed dashboard and the state it was computed
+// from. It is immutable once stored.
+type dashboardCache struct {
+	d       api.Dashboard
+	gen     uint64
+	now     time.Time
+	changes uint64 // Store.changes when computed
+	steps   uint64 // Store.steps when computed
+}
+
+// dashboardFresh reports whether c may be served at now: nothing but
+// streamed steps changed since, the clock has not gone back and is less
+// than DashboardMaxAge past c.now, and if steps were streamed the clock
+// has moved at all.
+func (s *Store) dashboardFresh(c *dashboardCache, now time.Time) bool {
+	if c.changes != s.changes.Load() || now.Before(c.now) || now.Sub(c.now) >= DashboardMaxAge {
+		return false
+	}
+	return c.steps == s.steps.Load() || now.After(c.now)
+}
+
+// cloneDashboard returns a deep copy of d.
+func cloneDashboard(d *api.Dashboard) api.Dashboard {
+	c := *d
+	c.DeploymentsByStatus = maps.Clone(d.DeploymentsByStatus)
+	c.RunsStartedHourly = slices.Clone(d.RunsStartedHourly)
+	c.SuccessRateHourly = slices.Clone(d.SuccessRateHourly)
+	c.GPUUtilHourly = slices.Clone(d.GPUUtilHourly)
+	c.ErrorRateHourly = slices.Clone(d.ErrorRateHourly)
+	c.Attention = make([]api.AttentionItem, len(d.Attention))
+	for i, a := range d.Attention {
+		a.Run = cloneRun(a.Run)
+		c.Attention[i] = a
+	}
+	c.Activity = make([]studio.Event, len(d.Activity))
+	for i, e := range d.Activity {
+		e.Links = slices.Clone(e.Links)
+		c.Activity[i] = e
+	}
+	return c
+}
+
+// cloneRun returns a deep copy of r (nil slices and maps stay nil).
+func cloneRun(r studio.Run) studio.Run {
+	r.Tags = slices.Clone(r.Tags)
+	r.Metrics = slices.Clone(r.Metrics)
+	r.Summary = maps.Clone(r.Summary)
+	if r.StartedAt != nil {
+		t := *r.StartedAt
+		r.StartedAt = &t
+	}
+	if r.EndedAt != nil {
+		t := *r.EndedAt
+		r.EndedAt = &t
+	}
+	return r
+}
+
+// dashboardLocked computes the dashboard at now. s.mu must be held.
+func (s *Store) dashboardLocked(now time.Time) api.Dashboard {
 	d := api.Dashboard{
 		DeploymentsByStatus: make(map[studio.DeploymentStatus]int, len(studio.DeploymentStatuses)),
 		Attention:           []api.AttentionItem{}, Activity: []studio.Event{}, Now: now,

@@ -9,9 +9,10 @@ const minDecimatePoints = 4
 // points, and the minimum and maximum of each of (maxPoints-2)/2 equal
 // buckets over the points in between. A spike is always the extreme of its
 // bucket, so it is never dropped, and the series' global minimum and
-// maximum are always kept. value returns the value of point i. With
-// n <= maxPoints every index is returned; maxPoints below 4 counts as 4.
-func decimate(n, maxPoints int, value func(i int) float64) []int {
+// maximum are always kept. vals holds the n values. With n <= maxPoints
+// every index is returned; maxPoints below 4 counts as 4.
+func decimate(vals []float64, maxPoints int) []int {
+	n := len(vals)
 	if n <= maxPoints {
 		out := make([]int, n)
 		for i := range out {
@@ -21,7 +22,7 @@ func decimate(n, maxPoints int, value func(i int) float64) []int {
 	}
 	maxPoints = max(maxPoints, minDecimatePoints)
 	if n <= maxPoints {
-		return decimate(n, n, value)
+		return decimate(vals, n)
 	}
 	buckets := (maxPoints - 2) / 2
 	inner := n - 2
@@ -34,13 +35,13 @@ func decimate(n, maxPoints int, value func(i int) float64) []int {
 			continue
 		}
 		mn, mx := lo, lo
-		vmn, vmx := value(lo), value(lo)
-		for i := lo + 1; i < hi; i++ {
-			switch v := value(i); {
+		vmn, vmx := vals[lo], vals[lo]
+		for i, v := range vals[lo+1 : hi] {
+			switch {
 			case v < vmn:
-				mn, vmn = i, v
+				mn, vmn = lo+1+i, v
 			case v > vmx:
-				mx, vmx = i, v
+				mx, vmx = lo+1+i, v
 			}
 		}
 		switch {

@@ -54,6 +54,7 @@ func (s *Store) Act(id studio.DeploymentID, a studio.DeploymentAction) (studio.D
 	}
 	ds.events = append(ds.events, synth.DeploymentEvent(d, h))
 	s.refreshModelLocked(d.ModelID)
+	s.changes.Add(1)
 	return copyDeployment(d), nil
 }
 

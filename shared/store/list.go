@@ -79,62 +79,74 @@ func sortFields[T any](sorts map[string]func(T) key) string {
 	return strings.Join(names, ", ")
 }
 
-// page filters, sorts and pages items (which it may reorder) by q.
+// page filters, sorts and pages items by q.
 // Sort "" uses the list's default field and order; an explicit Sort with
 // Order "" is ascending. Ties are broken by id, ascending.
 func page[T any](items []T, q api.ListQuery, spec listSpec[T]) (api.Page[T], error) {
-	limit, err := checkList(q)
+	idx, total, limit, err := pageIndexes(items, q, spec)
 	if err != nil {
 		return api.Page[T]{}, err
 	}
-	field, order := q.Sort, q.Order
+	out := make([]T, len(idx))
+	for j, i := range idx {
+		out[j] = items[i]
+	}
+	return api.Page[T]{Items: out, Total: total, Offset: q.Offset, Limit: limit}, nil
+}
+
+// pageIndexes is page returning the indexes in items of the page's items,
+// the number of items that match q, and the limit applied.
+func pageIndexes[T any](items []T, q api.ListQuery, spec listSpec[T]) (idx []int, total, limit int, err error) {
+	limit, err = checkList(q)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	field, ord := q.Sort, q.Order
 	if field == "" {
 		field = spec.defSort
-		if order == "" {
-			order = spec.defOrder
+		if ord == "" {
+			ord = spec.defOrder
 		}
 	}
 	keyOf, ok := spec.sorts[field]
 	if !ok {
-		return api.Page[T]{}, studio.Errorf(studio.CodeInvalid, "cannot sort %s by %q (valid: %s)", spec.what, q.Sort, sortFields(spec.sorts))
+		return nil, 0, 0, studio.Errorf(studio.CodeInvalid, "cannot sort %s by %q (valid: %s)", spec.what, q.Sort, sortFields(spec.sorts))
 	}
-	if needle := strings.ToLower(strings.TrimSpace(q.Q)); needle != "" {
-		kept := items[:0:0]
-		for _, it := range items {
-			if spec.match(it, needle) {
-				kept = append(kept, it)
-			}
+	// Sort the items' indexes, not the items (a studio.Run is over 400
+	// bytes, and moving pointers costs write barriers).
+	needle := strings.ToLower(strings.TrimSpace(q.Q))
+	order := make([]int, 0, len(items))
+	for i, it := range items {
+		if needle == "" || spec.match(it, needle) {
+			order = append(order, i)
 		}
-		items = kept
 	}
-	keys := make(map[string]key, len(items))
-	for _, it := range items {
-		keys[spec.id(it)] = keyOf(it)
+	keys := make([]key, len(items))
+	ids := make([]string, len(items))
+	for _, i := range order {
+		keys[i], ids[i] = keyOf(items[i]), spec.id(items[i])
 	}
 	dir := 1
-	if order == api.Desc {
+	if ord == api.Desc {
 		dir = -1
 	}
-	slices.SortStableFunc(items, func(a, b T) int {
-		ia, ib := spec.id(a), spec.id(b)
-		ka, kb := keys[ia], keys[ib]
+	slices.SortStableFunc(order, func(a, b int) int {
+		ka, kb := &keys[a], &keys[b]
 		if ka.missing != kb.missing {
 			if ka.missing {
 				return 1
 			}
 			return -1
 		}
-		if c := compareKeys(ka, kb); c != 0 {
+		if c := compareKeys(*ka, *kb); c != 0 {
 			return c * dir
 		}
-		return cmp.Compare(ia, ib)
+		return cmp.Compare(ids[a], ids[b])
 	})
-	total := len(items)
+	total = len(order)
 	from := min(q.Offset, total)
 	to := min(from+limit, total)
-	out := make([]T, to-from)
-	copy(out, items[from:to])
-	return api.Page[T]{Items: out, Total: total, Offset: q.Offset, Limit: limit}, nil
+	return order[from:to], total, limit, nil
 }
 
 // contains reports whether any of fields contains needle, ignoring case.
@@ -276,13 +288,16 @@ func (s *Store) Runs(q api.RunQuery) (api.Page[studio.Run], error) {
 	}
 	now := s.now()
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if q.Experiment != "" {
 		if _, ok := s.expIndex[q.Experiment]; !ok {
-			s.mu.RUnlock()
 			return api.Page[studio.Run]{}, studio.Errorf(studio.CodeNotFound, "experiment %q not found", q.Experiment)
 		}
 	}
-	var runs []studio.Run
+	// Filter and sort views that share the runs' memory; copy only the
+	// runs of the page.
+	runs := make([]studio.Run, 0, len(s.runs))
+	states := make([]*runState, 0, len(s.runs))
 	for _, st := range s.runs {
 		if q.Experiment != "" && st.plan.Run.ExperimentID != q.Experiment {
 			continue
@@ -290,10 +305,10 @@ func (s *Store) Runs(q api.RunQuery) (api.Page[studio.Run], error) {
 		if len(q.Status) > 0 && !slices.Contains(q.Status, st.status) {
 			continue
 		}
-		runs = append(runs, st.snapshot())
+		runs = append(runs, st.listView())
+		states = append(states, st)
 	}
-	s.mu.RUnlock()
-	return page(runs, q.ListQuery, listSpec[studio.Run]{
+	idx, total, limit, err := pageIndexes(runs, q.ListQuery, listSpec[studio.Run]{
 		what: "runs",
 		id:   func(r studio.Run) string { return string(r.ID) },
 		match: func(r studio.Run, q string) bool {
@@ -302,6 +317,23 @@ func (s *Store) Runs(q api.RunQuery) (api.Page[studio.Run], error) {
 		sorts:   runSorts(now),
 		defSort: "created_at", defOrder: api.Desc,
 	})
+	if err != nil {
+		return api.Page[studio.Run]{}, err
+	}
+	out := make([]studio.Run, len(idx))
+	for j, i := range idx {
+		out[j] = states[i].snapshot()
+	}
+	return api.Page[studio.Run]{Items: out, Total: total, Offset: q.Offset, Limit: limit}, nil
+}
+
+// listView returns the run with the fields that lists filter and sort on
+// as snapshot has them, sharing memory with st: read it under s.mu, and
+// never return it.
+func (st *runState) listView() studio.Run {
+	r := st.plan.Run
+	r.Status, r.Steps, r.Summary, r.EndedAt = st.status, st.steps, st.summary, st.endedAt
+	return r
 }
 
 var modelSpec = listSpec[studio.Model]{

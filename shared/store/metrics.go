@@ -113,7 +113,7 @@ func (s *Store) Metrics(id studio.RunID, q api.MetricQuery) (api.MetricsResponse
 		if from <= to {
 			vals := s.values(&v.plan, idx[i], to+1)[from:]
 			ser.Total = len(vals)
-			keep := decimateMaybe(len(vals), q.MaxPoints, vals)
+			keep := decimateMaybe(vals, q.MaxPoints)
 			ser.Decimated = len(keep) < len(vals)
 			ser.Points = make([]studio.Point, len(keep))
 			for j, k := range keep {
@@ -126,9 +126,10 @@ func (s *Store) Metrics(id studio.RunID, q api.MetricQuery) (api.MetricsResponse
 	return resp, nil
 }
 
-func decimateMaybe(n, maxPoints int, vals []float64) []int {
+// decimateMaybe is decimate, keeping every point when maxPoints is 0.
+func decimateMaybe(vals []float64, maxPoints int) []int {
 	if maxPoints <= 0 {
-		maxPoints = n
+		maxPoints = len(vals)
 	}
-	return decimate(n, maxPoints, func(i int) float64 { return vals[i] })
+	return decimate(vals, maxPoints)
 }

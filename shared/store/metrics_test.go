@@ -31,7 +31,7 @@ func TestDecimate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := decimate(len(tt.vals), tt.max, func(i int) float64 { return tt.vals[i] })
+			got := decimate(tt.vals, tt.max)
 			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 				t.Errorf("decimate(%v, %d) = %v; want %v", tt.vals, tt.max, got, tt.want)
 			}
@@ -47,7 +47,7 @@ func TestDecimateKeepsExtremes(t *testing.T) {
 			vals[i] = p.Metric(4, i) // grad_norm: spiky
 		}
 		for _, maxPts := range []int{4, 5, 7, 200, 1000} {
-			keep := decimate(n, maxPts, func(i int) float64 { return vals[i] })
+			keep := decimate(vals, maxPts)
 			if len(keep) > max(maxPts, 4) && n > maxPts {
 				t.Errorf("n=%d max=%d: kept %d points", n, maxPts, len(keep))
 			}

@@ -14,6 +14,7 @@ package store
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiinfra/studio/shared/studio"
@@ -56,6 +57,13 @@ type Store struct {
 	series   *lru[seriesKey, []float64]
 	searches *lru[searchKey, *searchResult]
 	spans    *lru[studio.TraceID, []studio.Span]
+
+	// changes counts created runs, deployment actions and run status
+	// changes; steps counts streamed steps. Both are written under mu.
+	changes, steps atomic.Uint64
+	dash           atomic.Pointer[dashboardCache]
+	dashMu         sync.Mutex // serialises dashboard computations
+	dashGen        uint64     // guarded by dashMu
 }
 
 // runState is the mutable state of one run. Fields are guarded by

@@ -46,6 +46,7 @@ func (s *Store) Tick(id studio.RunID) ([]api.Message, error) {
 		plan := st.plan
 		plan.Start(now)
 		st.plan, st.status = plan, studio.RunRunning
+		s.changes.Add(1)
 		add(api.TypeStatus, api.Status{Status: st.status, Steps: st.steps, LogCount: st.logCount()})
 	case studio.RunRunning:
 		p := &st.plan
@@ -66,9 +67,11 @@ func (s *Store) Tick(id studio.RunID) ([]api.Message, error) {
 		}
 		st.steps++
 		st.summary = summary
+		s.steps.Add(1)
 		if st.steps >= p.FinalSteps {
 			end := p.EndTime()
 			st.status, st.endedAt = p.FinalStatus, &end
+			s.changes.Add(1)
 			add(api.TypeStatus, api.Status{Status: st.status, Steps: st.steps, LogCount: st.logCount(), EndedAt: &end})
 		}
 	default:

@@ -1,212 +1,188 @@
-// Command benchtab turns `go test -bench -benchmem` output into a Markdown
-// table, one row per benchmark, and optionally appends the sizes of the wasm
-// client and its precompressed copies.
+// Command benchtab folds the results of `make bench` into one Markdown
+// report: the targets of the performance issue with their measured values,
+// then the detail tables (HTTP and WebSocket load from tools/load, browser
+// measurements from the e2e perf tests, app.wasm sizes and the Go
+// benchmarks, native and js/wasm, with allocations). It prints the report
+// and, with -write, replaces the generated part of BENCHMARKS.md.
 //
 // Usage:
 //
-//	go test -run '^$' -bench . -benchmem ./shared/... | go run ./tools/benchtab [-wasm web/app.wasm]
+//	go run ./tools/benchtab [-bench native.txt] [-bench-wasm wasm.txt]
+//	    [-load load.json] [-browser dir] [-wasm web/app.wasm]
+//	    [-chromium /usr/lib/chromium/chromium-headless-shell] [-write BENCHMARKS.md]
 //
-// With -count > 1 each benchmark gets the median of its runs.
+// -bench and -bench-wasm are `go test -bench -benchmem` outputs; with
+// -count > 1 each benchmark gets the median of its runs. -load is the JSON
+// of tools/load; -browser the directory of JSON files the e2e perf tests
+// write (E2E_PERF_OUT). Every input is optional; a missing part is
+// reported as not measured.
 package main
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"os"
-	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
+)
+
+// Markers around the generated part of BENCHMARKS.md.
+const (
+	beginMarker = "<!-- make bench: generated from here -->"
+	endMarker   = "<!-- make bench: generated up to here -->"
 )
 
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("benchtab: ")
-	wasm := flag.String("wasm", "", "path of app.wasm; its raw, .gz and .br sizes are appended")
+	var in inputs
+	flag.StringVar(&in.bench, "bench", "", "native `go test -bench` output file")
+	flag.StringVar(&in.benchWasm, "bench-wasm", "", "js/wasm `go test -bench` output file")
+	flag.StringVar(&in.load, "load", "", "tools/load JSON `file`")
+	flag.StringVar(&in.browser, "browser", "", "`dir`ectory of the e2e perf JSON files")
+	flag.StringVar(&in.wasm, "wasm", "", "`path` of app.wasm; its raw, .gz and .br sizes are reported")
+	flag.StringVar(&in.chromium, "chromium", "", "browser `binary` whose version is reported")
+	write := flag.String("write", "", "replace the generated part of this Markdown `file`")
 	flag.Parse()
-	results, env, err := parse(os.Stdin)
-	if err != nil {
+	var rep bytes.Buffer
+	if err := report(&rep, in, time.Now()); err != nil {
 		log.Fatal(err)
 	}
-	w := bufio.NewWriter(os.Stdout)
-	defer w.Flush()
-	fmt.Fprintf(w, "Date: %s · Go: %s · CPU: %s · GOMAXPROCS: %d\n\n",
-		time.Now().UTC().Format("2006-01-02"), runtime.Version(), env["cpu"], runtime.GOMAXPROCS(0))
-	writeTable(w, results)
-	if *wasm != "" {
-		fmt.Fprintln(w)
-		if err := writeSizes(w, *wasm); err != nil {
+	os.Stdout.Write(rep.Bytes())
+	if *write != "" {
+		if err := replaceGenerated(*write, rep.Bytes()); err != nil {
 			log.Fatal(err)
 		}
+		fmt.Fprintf(os.Stderr, "benchtab: wrote the generated part of %s\n", *write)
 	}
 }
 
-// Result is one benchmark's figures; NsPerOp etc. are medians over runs.
-type Result struct {
-	Pkg, Name   string
-	Runs        int
-	NsPerOp     float64
-	BytesPerOp  float64  // -1 when not reported
-	AllocsPerOp float64  // -1 when not reported
-	Extra       []string // custom metrics such as "512 lines/op", from the first run
+// inputs names the files a report is made from.
+type inputs struct {
+	bench, benchWasm, load, browser, wasm, chromium string
 }
 
-// parse reads benchmark output and returns one Result per benchmark, in the
-// order first seen, and the header values (goos, goarch, cpu).
-func parse(r io.Reader) ([]Result, map[string]string, error) {
-	env := map[string]string{}
-	type acc struct {
-		Result
-		ns, b, a []float64
-	}
-	var order []string
-	byKey := map[string]*acc{}
-	pkg := ""
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if k, v, ok := strings.Cut(line, ": "); ok && !strings.Contains(k, " ") {
-			switch k {
-			case "pkg":
-				pkg = v
-			case "goos", "goarch", "cpu":
-				env[k] = v
-			}
+// report writes the whole Markdown report made from in.
+func report(w io.Writer, in inputs, now time.Time) error {
+	var results []Result
+	for _, f := range []string{in.bench, in.benchWasm} {
+		if f == "" {
 			continue
 		}
-		if !strings.HasPrefix(line, "Benchmark") {
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) < 4 || f[3] != "ns/op" {
-			continue
-		}
-		key := pkg + "\x00" + f[0]
-		a := byKey[key]
-		if a == nil {
-			a = &acc{Result: Result{Pkg: pkg, Name: f[0], BytesPerOp: -1, AllocsPerOp: -1}}
-			byKey[key] = a
-			order = append(order, key)
-		}
-		a.Runs++
-		ns, err := strconv.ParseFloat(f[2], 64)
-		if err != nil {
-			return nil, nil, fmt.Errorf("parse %q: %w", line, err)
-		}
-		a.ns = append(a.ns, ns)
-		for i := 4; i+1 < len(f); i += 2 {
-			v, err := strconv.ParseFloat(f[i], 64)
-			if err != nil {
-				continue
-			}
-			switch f[i+1] {
-			case "B/op":
-				a.b = append(a.b, v)
-			case "allocs/op":
-				a.a = append(a.a, v)
-			default:
-				if a.Runs == 1 {
-					a.Extra = append(a.Extra, f[i]+" "+f[i+1])
-				}
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, err
-	}
-	out := make([]Result, 0, len(order))
-	for _, k := range order {
-		a := byKey[k]
-		a.NsPerOp = median(a.ns)
-		if len(a.b) > 0 {
-			a.BytesPerOp = median(a.b)
-		}
-		if len(a.a) > 0 {
-			a.AllocsPerOp = median(a.a)
-		}
-		out = append(out, a.Result)
-	}
-	return out, env, nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
-// writeTable prints results as a Markdown table with human units.
-func writeTable(w io.Writer, results []Result) {
-	if len(results) == 0 {
-		fmt.Fprintln(w, "(no benchmarks ran)")
-		return
-	}
-	fmt.Fprintln(w, "| package | benchmark | time/op | B/op | allocs/op | other | runs |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|---:|")
-	for _, r := range results {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %d |\n",
-			shortPkg(r.Pkg), r.Name, duration(r.NsPerOp), optional(r.BytesPerOp, bytesize),
-			optional(r.AllocsPerOp, func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }),
-			strings.Join(r.Extra, ", "), r.Runs)
-	}
-}
-
-func writeSizes(w io.Writer, wasm string) error {
-	fmt.Fprintln(w, "| file | bytes | ratio |")
-	fmt.Fprintln(w, "|---|---:|---:|")
-	raw, err := os.Stat(wasm)
-	if err != nil {
-		return err
-	}
-	for _, p := range []string{wasm, wasm + ".gz", wasm + ".br"} {
-		st, err := os.Stat(p)
+		b, err := os.ReadFile(f)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "| %s | %d | %.1f%% |\n", p, st.Size(), 100*float64(st.Size())/float64(raw.Size()))
+		r, _, err := parse(bytes.NewReader(b))
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		results = append(results, r...)
+	}
+	var load *loadReport
+	if in.load != "" {
+		l, err := readLoad(in.load)
+		if err != nil {
+			return err
+		}
+		load = l
+	}
+	var br *browserResults
+	if in.browser != "" {
+		b, err := readBrowser(in.browser)
+		if err != nil {
+			return err
+		}
+		br = b
+	}
+	var sizes *wasmSizes
+	if in.wasm != "" {
+		s, err := readSizes(in.wasm)
+		if err != nil {
+			return err
+		}
+		sizes = s
+	}
+	fmt.Fprintf(w, "Generated by `make bench` on %s.\n\n", now.UTC().Format("2006-01-02 15:04 MST"))
+	writeMachine(w, machineInfo(in.chromium), load)
+	fmt.Fprint(w, "\n### Targets\n\n")
+	writeTargets(w, load, br, sizes)
+	if load != nil {
+		fmt.Fprint(w, "\n### HTTP load (`tools/load`)\n\n")
+		writeHTTP(w, load)
+		if load.WS != nil {
+			fmt.Fprint(w, "\n### WebSocket fan-out (`tools/load`)\n\n")
+			writeWS(w, load)
+		}
+	}
+	if br != nil {
+		fmt.Fprint(w, "\n### Browser (`e2e/perf_test.go`, headless Chromium)\n\n")
+		writeBrowser(w, br)
+	}
+	if sizes != nil {
+		fmt.Fprint(w, "\n### app.wasm\n\n")
+		writeSizes(w, sizes)
+	}
+	if len(results) > 0 {
+		fmt.Fprint(w, "\n### Go benchmarks\n\n")
+		fmt.Fprint(w, "Medians of the runs; js/wasm runs in Node (`go_js_wasm_exec`).\n\n")
+		writeTable(w, results)
 	}
 	return nil
 }
 
-func shortPkg(p string) string {
-	return strings.TrimPrefix(p, "github.com/aiinfra/studio/")
-}
-
-func optional(v float64, f func(float64) string) string {
-	if v < 0 {
-		return "–"
+// replaceGenerated replaces the text between the markers of file with
+// generated, or appends the markers and generated when it has none.
+func replaceGenerated(file string, generated []byte) error {
+	old, err := os.ReadFile(file)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
 	}
-	return f(v)
+	out, err := spliceGenerated(old, generated)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return os.WriteFile(file, out, 0o644)
 }
 
-// duration formats nanoseconds with a unit that keeps 3 significant digits.
-func duration(ns float64) string {
+// spliceGenerated returns doc with the text between its markers replaced
+// by generated; without markers, they and generated are appended.
+func spliceGenerated(doc, generated []byte) ([]byte, error) {
+	var out bytes.Buffer
+	block := func() {
+		out.WriteString(beginMarker + "\n\n")
+		out.Write(bytes.TrimSpace(generated))
+		out.WriteString("\n\n" + endMarker + "\n")
+	}
+	i, j := bytes.Index(doc, []byte(beginMarker)), bytes.Index(doc, []byte(endMarker))
 	switch {
-	case ns >= 1e9:
-		return fmt.Sprintf("%.3g s", ns/1e9)
-	case ns >= 1e6:
-		return fmt.Sprintf("%.3g ms", ns/1e6)
-	case ns >= 1e3:
-		return fmt.Sprintf("%.3g µs", ns/1e3)
+	case i < 0 && j < 0:
+		out.Write(doc)
+		if len(doc) > 0 && !bytes.HasSuffix(doc, []byte("\n\n")) {
+			out.WriteString("\n")
+		}
+		block()
+	case i < 0 || j < i:
+		return nil, errors.New("the generated-part markers are missing or out of order")
+	default:
+		out.Write(doc[:i])
+		block()
+		rest := doc[j+len(endMarker):]
+		out.Write(bytes.TrimPrefix(rest, []byte("\n")))
 	}
-	return fmt.Sprintf("%.3g ns", ns)
+	return out.Bytes(), nil
 }
 
-func bytesize(b float64) string {
-	switch {
-	case b >= 1<<20:
-		return fmt.Sprintf("%.3g MiB", b/(1<<20))
-	case b >= 1<<10:
-		return fmt.Sprintf("%.3g KiB", b/(1<<10))
+// firstLine returns the first line of s, trimmed.
+func firstLine(s string) string {
+	sc := bufio.NewScanner(strings.NewReader(s))
+	if sc.Scan() {
+		return strings.TrimSpace(sc.Text())
 	}
-	return fmt.Sprintf("%.0f B", b)
+	return ""
 }

@@ -59,9 +59,9 @@ func TestWriteTable(t *testing.T) {
 	var buf bytes.Buffer
 	writeTable(&buf, res)
 	for _, want := range []string{
-		"| shared/synth | BenchmarkDataset-2 | 85.1 ms | 1.18 MiB | 4567 |  | 3 |",
-		"| server | BenchmarkLogPage/offset=999500-2 | 120 µs | 64 KiB | 12 | 500 lines/op | 1 |",
-		"| server | BenchmarkNoMem-2 | 1.05 µs | – | – |  | 1 |",
+		"| shared/synth | BenchmarkDataset-2 | linux/amd64 | 85.1 ms | 1.18 MiB | 4567 |  | 3 |",
+		"| server | BenchmarkLogPage/offset=999500-2 | linux/amd64 | 120 µs | 64 KiB | 12 | 500 lines/op | 1 |",
+		"| server | BenchmarkNoMem-2 | linux/amd64 | 1.05 µs | – | – |  | 1 |",
 	} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, buf.String())
