@@ -186,7 +186,7 @@ e2e-screenshots: build ## write light and dark screenshots of every page to e2e/
 	E2E_SCREENSHOTS=1 STUDIO_BIN=$(CURDIR)/bin/studio CHROME_BIN=$(CHROME_BIN) TMPDIR=$(TEST_TMP) \
 		$(GO) test -count=1 -timeout $(E2E_TIMEOUT) -run TestScreenshots -v ./e2e/
 
-e2e-perf: build ## measure cold/warm load and table scrolling in Chromium (logged, opt-in)
+e2e-perf: build ## every E2E_PERF test in Chromium, logged (make bench-browser runs the ones the report uses)
 	@mkdir -p $(TEST_TMP)
 	E2E_PERF=1 STUDIO_BIN=$(CURDIR)/bin/studio CHROME_BIN=$(CHROME_BIN) TMPDIR=$(TEST_TMP) \
 		$(GO) test -count=1 -timeout $(E2E_TIMEOUT) -run TestPerf -v ./e2e/
@@ -209,7 +209,7 @@ BENCH_STEPS     := bench-go bench-wasm bench-load bench-browser
 # Every step runs even when an earlier one fails; the report marks what is
 # missing as not measured, and make bench fails at the end.
 bench: build ## measure everything (Go benchmarks native and js/wasm, HTTP and WebSocket load, browser) and write BENCHMARKS.md
-	@rm -rf $(BENCH_OUT); mkdir -p $(BENCH_OUT); failed=(); \
+	@mkdir -p $(BENCH_OUT); failed=(); \
 	for step in $(BENCH_STEPS); do \
 		echo "=== make $$step" >&2; start=$$(date +%s); \
 		if $(MAKE) $$step >&2; then r=ok; else failed+=($$step); r=FAIL; fi; \
@@ -219,19 +219,19 @@ bench: build ## measure everything (Go benchmarks native and js/wasm, HTTP and W
 	if [ $${#failed[@]} -gt 0 ]; then echo "failed bench steps: $${failed[*]} (logs in $(BENCH_OUT))" >&2; exit 1; fi
 
 bench-go: ## Go benchmarks of BENCH_PKGS, BENCH_COUNT runs each, into .cache/bench/native.txt
-	@mkdir -p $(BENCH_OUT)
+	@mkdir -p $(BENCH_OUT); rm -f $(BENCH_OUT)/native.txt
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) $(BENCH_PKGS) > $(BENCH_OUT)/native.txt
 
 bench-wasm: ## the browser-side packages' benchmarks under js/wasm (Node), into .cache/bench/wasm.txt
-	@mkdir -p $(BENCH_OUT)
+	@mkdir -p $(BENCH_OUT); rm -f $(BENCH_OUT)/wasm.txt
 	GOOS=js GOARCH=wasm $(GO) test -exec=$(NODE_EXEC) -run '^$$' -bench . -benchmem -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) $(BENCH_WASM_PKGS) > $(BENCH_OUT)/wasm.txt
 
 bench-load: bin/studio ## HTTP and WebSocket load against bin/studio (tools/load), into .cache/bench/load.json
-	@mkdir -p $(BENCH_OUT)
+	@mkdir -p $(BENCH_OUT); rm -f $(BENCH_OUT)/load.json
 	$(GO) run ./tools/load -bin bin/studio -count $(BENCH_COUNT) -json $(BENCH_OUT)/load.json $(LOAD_FLAGS)
 
 bench-browser: bin/studio ## load, frame times, heap and DOM in headless Chromium (e2e perf tests), into .cache/bench/browser/
-	@mkdir -p $(BENCH_OUT)/browser $(TEST_TMP)
+	@rm -rf $(BENCH_OUT)/browser; mkdir -p $(BENCH_OUT)/browser $(TEST_TMP)
 	E2E_PERF=1 E2E_PERF_OUT=$(BENCH_OUT)/browser STUDIO_BIN=$(CURDIR)/bin/studio CHROME_BIN=$(CHROME_BIN) TMPDIR=$(TEST_TMP) \
 		$(GO) test -count=1 -timeout $(E2E_TIMEOUT) -run 'TestPerf(Load|Interactions|Scroll)$$' -v ./e2e/ > $(BENCH_OUT)/browser.log 2>&1 \
 		|| { tail -40 $(BENCH_OUT)/browser.log; exit 1; }

@@ -338,13 +338,13 @@ func targets(load *loadReport, br *browserResults, sizes *wasmSizes) []target {
 	} {
 		h, ok := load.httpByName(ep.prefix)
 		ts = append(ts,
-			target{ep.label + " throughput", "≥ 20,000 req/s", fmt.Sprintf("%.0f req/s", h.RPS), h.RPS >= 20000, ok},
+			target{ep.label + " throughput", "≥ 20,000 req/s", thousands(int64(h.RPS+0.5)) + " req/s", h.RPS >= 20000, ok},
 			target{ep.label + " p99", "< 10 ms", fmt.Sprintf("%.2f ms", h.P99MS), h.P99MS < 10, ok})
 	}
 	if load != nil && load.WS != nil {
 		ws := load.WS
 		ts = append(ts,
-			target{fmt.Sprintf("WebSocket delivery p99, %d subscribers", ws.Connected), "< 50 ms", fmt.Sprintf("%.2f ms", ws.P99MS), ws.P99MS < 50 && ws.Connected >= 1000, true},
+			target{fmt.Sprintf("WebSocket delivery p99, %s subscribers", thousands(int64(ws.Connected))), "< 50 ms", fmt.Sprintf("%.2f ms", ws.P99MS), ws.P99MS < 50 && ws.Connected >= 1000, true},
 			target{"server memory per WebSocket", "< 64 KiB", fmt.Sprintf("%.1f KiB", ws.BytesPerConn/1024), ws.BytesPerConn > 0 && ws.BytesPerConn < 64<<10, ws.RSSBefore > 0})
 	} else {
 		ts = append(ts, target{what: "WebSocket delivery p99, 1,000 subscribers", goal: "< 50 ms"}, target{what: "server memory per WebSocket", goal: "< 64 KiB"})
