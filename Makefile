@@ -54,7 +54,7 @@ WASM_VET    = $(shell GOOS=js GOARCH=wasm $(GO) list ./shared/... ./app/... ./wa
 GIT_DESC = $(shell git describe --tags --always --dirty 2>/dev/null || echo nogit)
 WEB_HASH = $(shell find web -type f ! -name '*.br' ! -name '*.gz' ! -name '.*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
 
-.PHONY: help build run wasm icons version test check fmt vet test-native test-wasm-shared \
+.PHONY: help build run wasm icons version test check fmt vet test-native test-wasm-shared soak test-long \
 	test-wasm-app check-deps check-size e2e e2e-screenshots e2e-perf bench fuzz clean tools FORCE
 
 help: ## list the targets
@@ -254,6 +254,12 @@ fuzz: ## run every Fuzz target for FUZZTIME each (opt-in; not part of make test)
 			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$dir || exit 1; \
 		done; \
 	done
+
+soak: ## opt-in: SOAK_DURATION (default 10m) of mixed REST + WebSocket load; fails unless memory and goroutines stay flat
+	$(GO) run ./cmd/soak -duration $(or $(SOAK_DURATION),10m)
+
+test-long: ## opt-in: 60 s of chaos with 50 WebSocket clients (STUDIO_CHAOS_DURATION to change)
+	STUDIO_LONG=1 $(GO) test -race -run 'TestChaosManyClients' -timeout 20m ./server/
 
 clean: ## remove build outputs, caches and screenshots
 	rm -rf bin $(CACHE) $(WASM) $(WASM).br $(WASM).gz e2e/screenshots
