@@ -85,6 +85,25 @@ func tlViewOf(p *page) tlView {
 			url: location.pathname + location.search}; })()`)
 }
 
+// tlSettledView returns the timeline's window once the drag that set it has
+// been applied: the URL is updated during a drag (throttled), so the first
+// from= in the URL may be an intermediate window. It waits until the window
+// is the same in two reads 300 ms apart (at most 10 s).
+func tlSettledView(p *page) tlView {
+	p.t.Helper()
+	prev := tlViewOf(p)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(300 * time.Millisecond)
+		cur := tlViewOf(p)
+		if cur.From == prev.From && cur.To == prev.To {
+			return cur
+		}
+		prev = cur
+	}
+	p.t.Fatalf("the timeline window kept changing after the drag: last [%s, %s]", prev.From, prev.To)
+	return prev
+}
+
 func mustTime(t *testing.T, s string) time.Time {
 	t.Helper()
 	v, err := time.Parse(time.RFC3339Nano, s)
@@ -579,7 +598,7 @@ func TestTimelineLive(t *testing.T) {
 	x1, _ := ov.at(0.6, 0.5)
 	p.drag(x0, x1, y, 6)
 	p.waitFor("a chosen window", `location.search.includes("from=")`)
-	fixed := tlViewOf(p)
+	fixed := tlSettledView(p)
 	p.waitFor("the span to grow with streamed data", fmt.Sprintf(
 		`document.querySelector("[data-testid=timeline]").dataset.spanTo > %q`, fixed.SpanTo))
 	now := tlViewOf(p)

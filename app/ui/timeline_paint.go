@@ -548,7 +548,14 @@ func markOut(mk timeline.Mark, lane timeline.LaneEvents, w timeline.Window, m *t
 	}
 	b = append(b, '>')
 	key := "c:" + string(members[0].ID) + ":" + strconv.Itoa(mk.Count)
-	return tlMarkOut{Key: key, X: mk.X - 10, W: mk.X1 - mk.X + 20, Open: string(b), Body: compactCount(mk.Count) + "</span>"}
+	body := compactCount(mk.Count) + "</span>"
+	if lite {
+		// Shaping and rasterising a hundred count labels every frame of
+		// a zooming drag cost more than the rest of the lanes; the badges
+		// show their counts again when the drag ends.
+		body = "</span>"
+	}
+	return tlMarkOut{Key: key, X: mk.X - 10, W: mk.X1 - mk.X + 20, Open: string(b), Body: body}
 }
 
 // paintTrack draws one metric track over window w: the visible points
