@@ -80,7 +80,9 @@ type Timeline struct {
 	// each lane's elements for fast paints.
 	needFull bool
 	laneDOM  []*tlLaneDOM
-	lastK    float64 // px per ns of the last paint
+	lastK    float64   // px per ns of the last paint
+	anchor   time.Time // where a pan's marks start
+	zoomTurn bool      // a zooming drag draws the lanes on this frame
 	trackPan []tlTrackPan
 	hover    bool
 	hoverX   float64
@@ -91,6 +93,7 @@ type Timeline struct {
 	livePaint   time.Time // last repaint for new data
 	livePending bool
 	evs         []studio.Event // the Events the lanes were built from
+	evGen       int            // counts the changes of evs
 
 	urlAt      time.Time // last URL write
 	urlPending bool
@@ -195,6 +198,7 @@ func (c *Timeline) sync() {
 	// for every new point of a live run.
 	if !c.ready || !sameEvents(c.Events, c.evs) {
 		c.evs = c.Events
+		c.evGen++
 		c.bufs.marks = nil // marks name events by id: start afresh
 		c.lanes = timeline.Group(c.Events)
 		c.ix = timeline.NewIndex(c.Events)
@@ -335,18 +339,48 @@ func (c *Timeline) paint(ctx app.Context) {
 	sc.Fast, sc.Pan = fast, k == c.lastK
 	c.lastK = k
 	pan := sc.Fast && sc.Pan
+	// A pan keeps one anchor for its marks until the window leaves the
+	// four window widths they cover (see tlScene.Anchor); a new anchor
+	// puts the window in the middle of them.
+	reanchor := false
+	if w := c.m.win; !pan || c.anchor.After(w.From) || w.To.After(c.anchor.Add(4*w.Width())) {
+		c.anchor = w.From.Add(-w.Width() * 3 / 2)
+		reanchor = pan
+	}
+	sc.Anchor = c.anchor
+	sc.StateKey = strconv.Itoa(c.evGen) + "|" + joinEventIDs(c.m.pins) + "|" + joinEventIDs(c.m.sel) + "|" + string(c.m.focus)
 	for len(c.trackPan) < len(c.tracks) {
 		c.trackPan = append(c.trackPan, tlTrackPan{})
 	}
 	sc.TrackWide = pan
 	sc.Reuse = make([]bool, len(c.tracks))
 	for i := range c.tracks {
+		// A wide drawing is reused while it covers the window. It is
+		// redrawn early, once the window is within a third of a width of
+		// its edge, but not on a frame that re-anchored the lanes: the
+		// two heavy jobs land on different frames.
 		tp := c.trackPan[i]
-		sc.Reuse[i] = pan && tp.valid && tp.k == k && i < len(c.frame.Tracks) &&
-			!c.m.win.From.Before(tp.cover.From) && !c.m.win.To.After(tp.cover.To)
+		w := c.m.win
+		inside := !w.From.Before(tp.cover.From) && !w.To.After(tp.cover.To)
+		margin := w.Width() / 3
+		comfy := !w.From.Add(-margin).Before(tp.cover.From) && !w.To.Add(margin).After(tp.cover.To)
+		sc.Reuse[i] = pan && tp.valid && tp.k == k && i < len(c.frame.Tracks) && inside && (comfy || reanchor)
 	}
+	// A drag that zooms changes every marker and every track each frame:
+	// it draws the lanes on one frame and the tracks and the axis on the
+	// next, so each frame does half the work (the two halves are one
+	// frame apart while the drag lasts; its end draws everything).
+	doLanes, doTracks := true, true
+	if fast && !sc.Pan {
+		c.zoomTurn = !c.zoomTurn
+		doLanes, doTracks = c.zoomTurn, !c.zoomTurn
+	}
+	sc.SkipLanes, sc.SkipTracks = !doLanes, !doTracks
 	prev := c.frame
 	c.frame = paintFrame(&sc, &c.bufs)
+	if !doLanes {
+		c.frame.Marks, c.frame.LaneARIA = prev.Marks, prev.LaneARIA
+	}
 	for i := range c.frame.Tracks {
 		if c.frame.Tracks[i].Reused {
 			c.frame.Tracks[i] = prev.Tracks[i]
@@ -381,17 +415,24 @@ func (c *Timeline) paint(ctx app.Context) {
 		}
 	}()
 	for i := range c.lanes {
+		if !doLanes || i >= len(f.Marks) {
+			break
+		}
 		if el := d.el(c.id("marks-" + strconv.Itoa(i))); el != nil {
 			c.laneDOM[i].paint(el, f.Marks[i], c.m.win.From, k, fast)
 		}
 		d.set(c.id("lane-"+strconv.Itoa(i)), "aria-label", f.LaneARIA[i])
 	}
-	d.set(c.id("axis"), "html", f.Axis)
-	d.set(c.id("grid"), "html", f.Grid)
+	if doTracks {
+		d.set(c.id("axis"), "html", f.Axis)
+		d.set(c.id("grid"), "html", f.Grid)
+	}
 	d.set(c.id("pins"), "html", f.PinLines)
 	d.set(c.id("shade"), "html", f.Shade)
 	d.set(c.id("range"), "text", f.Range)
-	c.paintTracks(sc.Reuse, pan, fast, k)
+	if doTracks {
+		c.paintTracks(sc.Reuse, pan, fast, k)
+	}
 	c.paintOverviewStrip(fast)
 	d.set(c.id("ovpins"), "html", f.OverviewPins)
 	d.set(c.id("brush"), "style:left", tlPx(f.BrushX))

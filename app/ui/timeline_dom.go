@@ -123,7 +123,8 @@ type tlLaneDOM struct {
 // tlMarkEl is one mark's element and what it shows.
 type tlMarkEl struct {
 	el    app.Value
-	sig   string // Open + Body
+	css   app.Value // el.style, looked up once: every JS value costs a finalizer
+	sig   string    // Open + Body
 	style string
 	gen   uint64
 }
@@ -229,10 +230,12 @@ func (l *tlLaneDOM) paintFast(wrapper app.Value, marks []tlMarkOut, shift float6
 		} else if st != e.style {
 			// Setting the properties through CSSOM skips reparsing the
 			// whole style attribute.
-			css := e.el.Get("style")
-			css.Set("translate", tlPx(o.X+shift)+" 0")
+			if e.css == nil {
+				e.css = e.el.Get("style")
+			}
+			e.css.Set("translate", tlPx(o.X+shift)+" 0")
 			if o.W > 0 {
-				css.Set("width", tlPx(o.W))
+				e.css.Set("width", tlPx(o.W))
 			}
 			e.style = st
 		}

@@ -62,15 +62,19 @@ type tlScene struct {
 	// Fast lays marks out for a frame of a drag (see paintFrame); Pan
 	// says the zoom is the one of the previous frame.
 	Fast, Pan bool
+	// Anchor is where a fast pan's marks start (see paintFrame); StateKey
+	// changes with everything else the marks depend on (the events, the
+	// pins, the focus), "" when unknown.
+	Anchor   time.Time
+	StateKey string
+	// SkipLanes and SkipTracks leave the lanes or the tracks as they are
+	// (a zooming drag draws them in turns, see Timeline.paint).
+	SkipLanes, SkipTracks bool
 	// TrackWide draws the tracks a window wider on each side; Reuse[i]
 	// skips track i, whose last drawing still covers the window.
 	TrackWide bool
 	Reuse     []bool
 }
-
-// tlMarkBlock is the width in px of the blocks a fast paint widens the
-// marks' window to.
-const tlMarkBlock = 256.0
 
 // tlFrame is one paint of the detail view: markup and attributes for the
 // elements the painter owns.
@@ -110,12 +114,17 @@ type tlBufs struct {
 	// marks caches the markup of marks by key and state: a frame that
 	// shows the same marks (new live points, a hover) builds none again.
 	marks map[string]tlMarkOut
-	b     []byte
-	lanes [][]timeline.Mark
-	pts   []studio.Point
-	xs    []float64
-	ys    []float64
-	ticks []chart.Tick
+	// panKey, panMarks and panTab keep the marks of the current pan,
+	// placed from its anchor.
+	panKey   string
+	panMarks [][]tlMarkOut
+	panTab   studio.EventID
+	b        []byte
+	lanes    [][]timeline.Mark
+	pts      []studio.Point
+	xs       []float64
+	ys       []float64
+	ticks    []chart.Tick
 }
 
 // laneLabelPlural names a lane's events ("Checkpoints").
@@ -216,35 +225,68 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 		Range:    tlRange(w),
 	}
 
+	if sc.SkipLanes {
+		paintRest(sc, bufs, &f)
+		return f
+	}
 	// Lanes: one marker per event, one count badge per cluster. The
 	// focused event's marker is the one in the Tab order when it is
 	// drawn on its own; otherwise the first single marker is.
 	for len(bufs.lanes) < len(sc.Lanes) {
 		bufs.lanes = append(bufs.lanes, nil)
 	}
-	// A fast paint while panning lays the marks out over the window
-	// widened to blocks
-	// of tlMarkBlock pixels (at the current zoom) on both sides: the
-	// clustering walk then starts from the same event while a drag pans
-	// within a block, so the marks keep their keys and only the lane
-	// wrappers move. The extra marks fall outside the lanes' clip.
+	// A fast paint while panning lays the marks out over a fixed stretch
+	// of four window widths from an anchor before the window (Anchor, kept
+	// by the caller for the whole pan): every frame of the pan computes
+	// the very same marks, so they keep their keys and only the lane
+	// wrappers move. The marks outside the window fall outside the lanes'
+	// clip.
 	mw, mpx, off := w, px, 0.0
-	if sc.Fast && sc.Pan && px > 0 {
-		k := px / float64(w.Width())
-		from := math.Floor(float64(w.From.Sub(w.Min))*k/tlMarkBlock) * tlMarkBlock
-		to := math.Ceil(float64(w.To.Sub(w.Min))*k/tlMarkBlock)*tlMarkBlock + tlMarkBlock
-		mw.From = w.Min.Add(time.Duration(from / k))
-		mw.To = w.Min.Add(time.Duration(to / k))
-		mpx = to - from
-		off = float64(w.From.Sub(mw.From)) * k
+	anchored := sc.Fast && sc.Pan && px > 0 && !sc.Anchor.IsZero() && !sc.Anchor.After(w.From) &&
+		!w.To.After(sc.Anchor.Add(4*w.Width()))
+	if anchored {
+		mw.From, mw.To = sc.Anchor, sc.Anchor.Add(4*w.Width())
+		mpx = 4 * px
+		off = float64(w.From.Sub(mw.From)) * px / float64(w.Width())
+		// The same anchor, zoom and state give the same marks: move the
+		// last ones instead of laying them out again.
+		key := sc.Anchor.String() + "|" + strconv.FormatFloat(mpx, 'g', -1, 64) + "|" + sc.StateKey
+		if sc.StateKey != "" && key == bufs.panKey && len(bufs.panMarks) == len(sc.Lanes) {
+			for i, lane := range sc.Lanes {
+				out := make([]tlMarkOut, len(bufs.panMarks[i]))
+				for j, o := range bufs.panMarks[i] {
+					o.X -= off
+					out[j] = o
+				}
+				f.Marks[i] = out
+				lo := sort.Search(len(lane.Events), func(k int) bool { return !lane.Events[k].Time.Before(w.From) })
+				hi := sort.Search(len(lane.Events), func(k int) bool { return lane.Events[k].Time.After(w.To) })
+				f.LaneARIA[i] = laneLabelPlural(lane.Lane) + ": " + format.Count(len(lane.Events), "event") + ", " + strconv.Itoa(hi-lo) + " in view"
+			}
+			f.Tabbable = bufs.panTab
+			paintRest(sc, bufs, &f)
+			return f
+		}
+		defer func() {
+			bufs.panKey, bufs.panTab = key, f.Tabbable
+			bufs.panMarks = bufs.panMarks[:0]
+			for _, lane := range f.Marks {
+				abs := make([]tlMarkOut, len(lane))
+				for j, o := range lane {
+					o.X += off
+					abs[j] = o
+				}
+				bufs.panMarks = append(bufs.panMarks, abs)
+			}
+		}()
 	}
 	// While a drag changes the zoom every frame no mark survives from one
-	// frame to the next; drawing them twice as far apart halves the
-	// elements to create. The counts still add up; the end of the drag
-	// draws the marks at their usual spacing.
+	// frame to the next; drawing them three times as far apart cuts the
+	// elements to create by as much. The counts still add up; the end of
+	// the drag draws the marks at their usual spacing.
 	gap := tlMinGap
 	if sc.Fast && !sc.Pan {
-		gap *= 2
+		gap *= 3
 	}
 	for i, lane := range sc.Lanes {
 		bufs.lanes[i] = timeline.AppendMarks(bufs.lanes[i][:0], lane.Events, mw, mpx, gap)
@@ -288,6 +330,16 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 		f.Marks[i] = out
 		f.LaneARIA[i] = laneLabelPlural(lane.Lane) + ": " + format.Count(len(lane.Events), "event") + ", " + strconv.Itoa(inView) + " in view"
 	}
+	paintRest(sc, bufs, &f)
+	return f
+}
+
+// paintRest lays out everything of a frame but the lanes: axis, grid,
+// pins, compared windows, tracks and brush.
+func paintRest(sc *tlScene, bufs *tlBufs, f *tlFrame) {
+	w := sc.Win
+	px := sc.W
+	m := sc.Model
 
 	// Axis and grid.
 	ts := chart.NewTime(w.From, w.To, 0, px)
@@ -382,20 +434,22 @@ func paintFrame(sc *tlScene, bufs *tlBufs) tlFrame {
 	wts := chart.NewTime(wide.From, wide.To, -px, 2*px)
 	for i := range sc.Tracks {
 		switch {
-		case i < len(sc.Reuse) && sc.Reuse[i]:
+		case sc.SkipTracks || i < len(sc.Reuse) && sc.Reuse[i]:
 			f.Tracks[i] = tlTrackFrame{Reused: true}
 		case sc.TrackWide:
-			f.Tracks[i] = paintTrack(&sc.Tracks[i], wide, wts, 3*px, chart.Seconds(wide.From), chart.Seconds(wide.To), bufs)
+			f.Tracks[i] = paintTrack(&sc.Tracks[i], wide, wts, 3*px, chart.Seconds(wide.From), chart.Seconds(wide.To), bufs, 1)
 			f.Tracks[i].Cover = timeline.Span{From: wide.From, To: wide.To}
+		case sc.Fast:
+			// A zooming drag: half the points per pixel until it ends.
+			f.Tracks[i] = paintTrack(&sc.Tracks[i], w, ts, px, lo, hi, bufs, 2)
 		default:
-			f.Tracks[i] = paintTrack(&sc.Tracks[i], w, ts, px, lo, hi, bufs)
+			f.Tracks[i] = paintTrack(&sc.Tracks[i], w, ts, px, lo, hi, bufs, 1)
 		}
 	}
 
 	// Brush.
 	f.BrushX = w.SpanX(w.From, px)
 	f.BrushW = max(w.SpanX(w.To, px)-f.BrushX, 2)
-	return f
 }
 
 // tlMarkOut is one mark of a lane as the painter draws it: a marker for a
@@ -559,16 +613,17 @@ func markOut(mk timeline.Mark, lane timeline.LaneEvents, w timeline.Window, m *t
 }
 
 // paintTrack draws one metric track over window w: the visible points
-// decimated to the pixel width, scaled to their own extent.
-func paintTrack(t *tlTrack, w timeline.Window, ts chart.Time, px, lo, hi float64, bufs *tlBufs) tlTrackFrame {
+// decimated to the pixel width (divided by coarse), scaled to their own
+// extent.
+func paintTrack(t *tlTrack, w timeline.Window, ts chart.Time, px, lo, hi float64, bufs *tlBufs, coarse float64) tlTrackFrame {
 	all := t.points(w)
 	i, j := chart.VisibleRange(all, chart.ByTime, lo, hi)
 	vis := all[i:j]
-	if len(vis) > int(px) {
+	if n := px / coarse; len(vis) > int(n) {
 		// At most one point per pixel column (chart.Decimate keeps up to
-		// four per bucket): software rasterising of long paths is what a
-		// drag costs most.
-		bufs.pts = chart.AppendDecimated(bufs.pts[:0], vis, chart.ByTime, max(1, int(px/4)))
+		// four per bucket), or one per coarse columns: software
+		// rasterising of long paths is what a drag costs most.
+		bufs.pts = chart.AppendDecimated(bufs.pts[:0], vis, chart.ByTime, max(1, int(n/4)))
 		vis = bufs.pts
 	}
 	var tf tlTrackFrame

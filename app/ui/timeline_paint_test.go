@@ -287,7 +287,7 @@ func TestPaintFrameFastPanKeepsKeys(t *testing.T) {
 	m := newTimelineModel(tlSpan(0, 1000))
 	m.setWindow(m.win.Select(tlAt(302), tlAt(306))) // inside the burst
 	keys := func(w timeline.Window) map[string]bool {
-		sc := tlScene{Win: w, W: 200, Lanes: lanes, Model: &m, Fast: true, Pan: true}
+		sc := tlScene{Win: w, W: 200, Lanes: lanes, Model: &m, Fast: true, Pan: true, Anchor: m.win.From.Add(-m.win.Width())}
 		f := paintFrame(&sc, &tlBufs{})
 		out := map[string]bool{}
 		for _, lane := range f.Marks {
@@ -462,5 +462,37 @@ func TestPaintFrameMarkCacheFollowsState(t *testing.T) {
 	focused := laneHTML(paintFrame(&sc, &bufs).Marks[1])
 	if !strings.Contains(focused, `data-event-id="ev-1" data-pin="A" tabindex="0"`) {
 		t.Errorf("the focused marker is not the tabbable one:\n%s", focused)
+	}
+}
+
+func TestPaintFramePanReusesMarks(t *testing.T) {
+	lanes := timeline.Group(tlEvents(3000))
+	m := newTimelineModel(tlSpan(0, 1000))
+	m.setWindow(m.win.Select(tlAt(302), tlAt(306)))
+	anchor := m.win.From.Add(-m.win.Width())
+	var bufs tlBufs
+	frame := func(w timeline.Window) tlFrame {
+		sc := tlScene{Win: w, W: 200, Lanes: lanes, Model: &m, Fast: true, Pan: true, Anchor: anchor, StateKey: "s"}
+		return paintFrame(&sc, &bufs)
+	}
+	a := frame(m.win)
+	panned := m.win.Pan(time.Duration(float64(m.win.Width()) * 10 / 200)) // 10 px
+	b := frame(panned)
+	// The second frame reuses the first's marks, moved 10 px left.
+	fresh := tlBufs{}
+	sc := tlScene{Win: panned, W: 200, Lanes: lanes, Model: &m, Fast: true, Pan: true, Anchor: anchor}
+	want := paintFrame(&sc, &fresh)
+	for i := range want.Marks {
+		if len(b.Marks[i]) != len(want.Marks[i]) || len(a.Marks[i]) != len(b.Marks[i]) {
+			t.Fatalf("lane %d: %d marks reused, %d laid out afresh", i, len(b.Marks[i]), len(want.Marks[i]))
+		}
+		for j := range want.Marks[i] {
+			if got, w := b.Marks[i][j], want.Marks[i][j]; got.Key != w.Key || math.Abs(got.X-w.X) > 1e-6 || got.Open != w.Open {
+				t.Fatalf("lane %d mark %d: reused %+v; laid out afresh %+v", i, j, got, w)
+			}
+		}
+	}
+	if a.LaneARIA[0] == "" || b.LaneARIA[0] != want.LaneARIA[0] {
+		t.Errorf("reused frame's lane label %q; want %q", b.LaneARIA[0], want.LaneARIA[0])
 	}
 }
