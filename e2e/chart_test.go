@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // longRun has 100,000 steps per metric.
@@ -192,4 +193,127 @@ func TestPerfChart(t *testing.T) {
 		requestAnimationFrame(frame);
 	})`)
 	t.Logf("hover across the loss chart for 3 s (7 synced charts): %s", st)
+}
+
+// zoomRange reads metric's zoomed step range from the page URL's ?zoom=.
+func (p *page) zoomRange(metric string) (from, to int) {
+	p.t.Helper()
+	q, err := url.ParseQuery(strings.TrimPrefix(eval[string](p, "location.search"), "?"))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	for _, e := range strings.Split(q.Get("zoom"), ",") {
+		if name, span, ok := strings.Cut(e, ":"); ok && name == metric {
+			fmt.Sscanf(span, "%d-%d", &from, &to)
+			return from, to
+		}
+	}
+	p.t.Fatalf("no zoom of %s in the URL %s", metric, p.location())
+	return 0, 0
+}
+
+// exportRange reads the step window of metric's PNG download link.
+func (p *page) exportRange(metric string) (from, to int) {
+	p.t.Helper()
+	href := eval[string](p, fmt.Sprintf(`document.querySelector('[data-testid=chart][data-metric=%q] a[data-format=png]').getAttribute("href")`, metric))
+	u, err := url.Parse(href)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	fmt.Sscan(u.Query().Get("from"), &from)
+	fmt.Sscan(u.Query().Get("to"), &to)
+	return from, to
+}
+
+// near reports whether a is within tol of b.
+func near(a, b, tol int) bool { return a >= b-tol && a <= b+tol }
+
+// TestChartViewInURL checks that a chart's log scale and zoom live in the
+// URL: a reload restores them (on the step axis and on the wall-clock
+// axis), switching to another tab and back keeps them and the shared
+// settings, and resetting the zoom takes it out of the URL.
+func TestChartViewInURL(t *testing.T) {
+	p := newBrowser(t, srv.URL)
+	p.open("/runs/"+longRun+"?tab=metrics&smooth=0.8", "run")
+	p.waitLoad("seven charts drawn", chartsDrawn)
+
+	x0, y0, x1, y1 := p.chartBox("loss")
+	midY := (y0 + y1) / 2
+	p.chartMouse(input.DispatchMouseEventTypeMouseMoved, x0+(x1-x0)*0.2, midY, 0)
+	p.chartMouse(input.DispatchMouseEventTypeMousePressed, x0+(x1-x0)*0.2, midY, 1)
+	p.chartMouse(input.DispatchMouseEventTypeMouseMoved, x0+(x1-x0)*0.3, midY, 0)
+	p.chartMouse(input.DispatchMouseEventTypeMouseReleased, x0+(x1-x0)*0.3, midY, 1)
+	p.waitFor("the zoom in the URL", `location.search.includes("zoom=loss%3A")`)
+	from, to := p.zoomRange("loss")
+	if from < 15_000 || from > 25_000 || to < 25_000 || to > 35_000 {
+		t.Fatalf("zoom in the URL %d..%d; want about 20000..30000", from, to)
+	}
+	p.do("log scale", chromedp.Click(chromedp.CSS(`[data-testid=chart][data-metric=loss] [data-action=log]`)))
+	p.waitFor("the log scale in the URL", `new URLSearchParams(location.search).get("log") === "loss"`)
+	loc := p.location()
+
+	restored := func(what string) {
+		t.Helper()
+		p.waitFor(what, `(() => {
+			const c = document.querySelector('[data-testid=chart][data-metric=loss]');
+			const a = document.querySelector('[data-testid=chart][data-metric=accuracy]');
+			return c?.dataset.zoomed === "true" && c.dataset.log === "true" && a?.dataset.zoomed === "false" && a.dataset.log === "false";
+		})()`)
+	}
+
+	// A reload restores the zoom and the log scale of the loss chart only.
+	p.open(loc, "run")
+	p.waitLoad("seven charts drawn after the reload", chartsDrawn)
+	restored("the loss chart zoomed and on a log scale after the reload")
+	if a, b := p.exportRange("loss"); a != from || b != to {
+		t.Errorf("after the reload the loss chart shows steps %d..%d; want %d..%d", a, b, from, to)
+	}
+
+	// Another tab and back keeps every setting, from the tab bar and from
+	// the keyboard, including one changed since the page was opened (its
+	// tab links were rendered before it).
+	p.setField(`[data-testid=smoothing]`, "0.7")
+	p.waitFor("the new smoothing in the URL", `new URLSearchParams(location.search).get("smooth") === "0.7"`)
+	loc = p.location()
+	t.Logf("the logs tab link before it is pointed at: %s", eval[string](p, `document.querySelector("#run-tab-logs").getAttribute("href")`))
+	p.do("open the logs tab", chromedp.Click(chromedp.CSS(`#run-tab-logs`)))
+	p.waitFor("the logs tab", `document.querySelector("[data-testid=log-viewer]") !== null`)
+	p.do("back to the metrics tab", chromedp.Click(chromedp.CSS(`#run-tab-metrics`)))
+	p.waitLoad("seven charts drawn after the tab switch", chartsDrawn)
+	restored("the loss chart zoomed and on a log scale after the tab switch")
+	if got := p.location(); got != loc {
+		t.Errorf("after logs and back the URL is %s; want %s", got, loc)
+	}
+	if v := eval[string](p, `document.querySelector("[data-testid=smoothing]").value`); v != "0.7" {
+		t.Errorf("smoothing after the tab switch = %s; want 0.7", v)
+	}
+	p.do("focus the metrics tab", chromedp.Focus(chromedp.CSS(`#run-tab-metrics`)))
+	p.press(kb.ArrowRight) // the logs tab
+	p.waitFor("the logs tab from the keyboard", `new URLSearchParams(location.search).get("tab") === "logs"`)
+	if q := eval[string](p, "location.search"); !strings.Contains(q, "smooth=0.7") || !strings.Contains(q, "zoom=loss") || !strings.Contains(q, "log=loss") {
+		t.Errorf("the arrow key dropped the view state: %s", q)
+	}
+	p.press(kb.ArrowLeft) // back to metrics
+	p.waitLoad("seven charts drawn after the keyboard switch", chartsDrawn)
+	restored("the loss chart zoomed and on a log scale after the keyboard switch")
+
+	// On the wall-clock axis the zoom keeps its steps, and a reload with
+	// that axis restores it near them (the run state holds a decimated
+	// series: about one point per 80 steps).
+	p.do("wall time axis", chromedp.Click(chromedp.CSS(`[data-x=wall]`)))
+	p.waitFor("x in the URL", `location.search.includes("x=wall")`)
+	restored("the loss chart still zoomed on the wall-clock axis")
+	if a, b := p.zoomRange("loss"); a != from || b != to {
+		t.Errorf("changing the axis moved the zoom in the URL to %d..%d; want %d..%d", a, b, from, to)
+	}
+	p.open(p.location(), "run")
+	p.waitLoad("seven charts drawn after the wall-time reload", chartsDrawn)
+	restored("the loss chart zoomed after the wall-time reload")
+	if a, b := p.exportRange("loss"); !near(a, from, 200) || !near(b, to, 200) {
+		t.Errorf("wall-time reload shows steps %d..%d; want about %d..%d", a, b, from, to)
+	}
+
+	// Resetting the zoom takes it out of the URL; the log scale stays.
+	p.do("reset the zoom", chromedp.Click(chromedp.CSS(`[data-testid=chart][data-metric=loss] [data-action=reset-zoom]`)))
+	p.waitFor("no zoom in the URL", `!location.search.includes("zoom=") && new URLSearchParams(location.search).get("log") === "loss"`)
 }

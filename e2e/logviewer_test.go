@@ -143,14 +143,26 @@ func TestLogViewerMillionLines(t *testing.T) {
 }
 
 // TestLogViewerLevelFilter filters the big log to errors and checks that
-// every row shown is an error, then clears the filter.
+// every row shown is an error and that the toolbar counts the error lines
+// of the whole log, then adds warnings (the count follows) and clears the
+// filter (the count goes).
 func TestLogViewerLevelFilter(t *testing.T) {
+	errs := apiGet[api.LogSearch](t, srv.URL, "/api/runs/"+bigLogRun+"/logs/search?level=error&limit=1")
+	warnErrs := apiGet[api.LogSearch](t, srv.URL, "/api/runs/"+bigLogRun+"/logs/search?level=warn&level=error&limit=1")
+	if errs.Count == 0 || warnErrs.Count <= errs.Count {
+		t.Fatalf("level-only counts: error %d, warn+error %d; want 0 < error < warn+error", errs.Count, warnErrs.Count)
+	}
 	p := newBrowser(t, srv.URL)
 	p.open("/runs/"+bigLogRun+"?tab=logs&line=300000", "run")
 	p.waitFor("line 300000", inView(300_000))
+	if got := eval[string](p, `document.querySelector("[data-testid=level-count]").textContent`); got != "" {
+		t.Errorf("level count without a level filter = %q; want none", got)
+	}
 	p.do("filter errors", chromedp.Click(chromedp.CSS(`[data-level=error]`)))
 	p.waitFor("error rows", `document.querySelector("[data-testid=log-viewer]").dataset.mode === "filtered" &&
 		document.querySelectorAll("[data-testid=log-row].lvl-error").length > 10`)
+	p.waitFor("the error count", fmt.Sprintf(`document.querySelector("[data-testid=level-count]").textContent === %q`, countLabel(errs.Count)))
+	p.waitFor("the count in the status line", fmt.Sprintf(`document.querySelector("[data-testid=log-status]").textContent.includes(%q)`, "("+groupDigits(errs.Count)+" matching)"))
 	levels := p.texts(`[data-testid=log-row] .lv`)
 	for _, l := range levels {
 		if l != "ERROR" && l != "error" {
@@ -161,8 +173,30 @@ func TestLogViewerLevelFilter(t *testing.T) {
 	if first < 250_000 || first > 310_000 {
 		t.Errorf("the filtered view starts at line %d; want near line 300000", first)
 	}
+	p.do("add warnings", chromedp.Click(chromedp.CSS(`[data-level=warn]`)))
+	p.waitFor("the warn+error count", fmt.Sprintf(`document.querySelector("[data-testid=level-count]").textContent === %q`, countLabel(warnErrs.Count)))
+	p.do("drop warnings", chromedp.Click(chromedp.CSS(`[data-level=warn]`)))
+	p.waitFor("the error count again", fmt.Sprintf(`document.querySelector("[data-testid=level-count]").textContent === %q`, countLabel(errs.Count)))
 	p.do("clear the filter", chromedp.Click(chromedp.CSS(`[data-level=error]`)))
 	p.waitFor("all levels again", `document.querySelector("[data-testid=log-viewer]").dataset.mode === "all" && document.querySelectorAll("[data-testid=log-row].lvl-info").length > 0`)
+	p.waitFor("no level count", `document.querySelector("[data-testid=level-count]").textContent === ""`)
+}
+
+// countLabel is how the log viewer writes a count of n lines: "12,345 lines".
+func countLabel(n int64) string {
+	if n == 1 {
+		return "1 line"
+	}
+	return groupDigits(n) + " lines"
+}
+
+// groupDigits writes n >= 0 with thousands separators.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // TestPerfLogScroll scrolls the 1,000,000-line log continuously for 5 s,
@@ -238,3 +272,18 @@ const logPerfLoAF = `window.__perf = {lt: [], loaf: [], reset() { this.lt = []; 
 	}};
 new PerformanceObserver(l => { for (const e of l.getEntries()) __perf.lt.push(e.duration); }).observe({type: "longtask", buffered: false});
 try { new PerformanceObserver(l => { for (const e of l.getEntries()) __perf.loaf.push(e.duration); }).observe({type: "long-animation-frame", buffered: false}); } catch (e) {}`
+
+// TestLogViewerLiveLevelCount filters a running run's log to info lines:
+// the toolbar's count of them grows as the stream appends lines.
+func TestLogViewerLiveLevelCount(t *testing.T) {
+	run := runningRun(t, srv.URL)
+	p := newBrowser(t, srv.URL)
+	p.open("/runs/"+run+"?tab=logs", "run")
+	p.waitFor("the stream live", `document.querySelector("[data-testid=ws-status]")?.dataset.state === "live"`)
+	p.do("filter info lines", chromedp.Click(chromedp.CSS(`[data-level=info]`)))
+	count := `Number((document.querySelector("[data-testid=level-count]")?.textContent || "").replace(/[^0-9]/g, ""))`
+	p.waitFor("the info count", count+` > 0`)
+	first := eval[int64](p, count)
+	p.waitFor(fmt.Sprintf("the info count past %d", first), fmt.Sprintf(`%s > %d`, count, first))
+	t.Logf("info lines of live run %s: %d, then %d", run, first, eval[int64](p, count))
+}

@@ -47,6 +47,19 @@ func TestRunPageScreenshots(t *testing.T) {
 	p.waitFor("charts", `document.querySelectorAll("[data-testid=chart] path.mchart-raw[d^=M]").length >= 7`)
 	p.settle()
 	p.viewShots("run-0017-metrics")
+	// The chart view from the URL: loss zoomed on a log scale.
+	p.open("/runs/run-0017?tab=metrics&log=loss&zoom=loss:20000-30000&smooth=0.8", "run")
+	p.waitFor("the zoomed loss chart", `document.querySelector("[data-testid=chart][data-metric=loss]")?.dataset.zoomed === "true" &&
+		document.querySelectorAll("[data-testid=chart] path.mchart-raw[d^=M]").length >= 7`)
+	p.settle()
+	p.viewShots("run-0017-metrics-zoom-log")
+	// A level-only filter with its count.
+	p.open("/runs/run-0042?tab=logs&line=300000", "run")
+	p.waitFor("line 300000", `document.querySelector('[data-testid=log-row][data-seq="300000"]:not(.loading)')`)
+	p.do("filter warnings and errors", chromedp.Click(chromedp.CSS(`[data-level=warn]`)), chromedp.Click(chromedp.CSS(`[data-level=error]`)))
+	p.waitFor("the level count", `/^[0-9,]+ lines$/.test(document.querySelector("[data-testid=level-count]")?.textContent)`)
+	p.settle()
+	p.viewShots("run-0042-logs-levels")
 }
 
 // wsStateLog records every data-state the ws-status badge takes, in

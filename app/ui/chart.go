@@ -40,7 +40,9 @@ type ChartView struct {
 // toggle, drag to zoom and double-click to reset, and a download menu. It
 // reads the series from the run's client state and redraws when the
 // stream appends to it. data-points is the number of steps the series
-// holds, data-last-step its last step.
+// holds, data-last-step its last step. With InURL the log scale and the
+// zoom live in the page URL (?log=, ?zoom=; see chart_url.go), so a reload
+// or a shared link shows the same view.
 type MetricChart struct {
 	app.Compo
 	Data   *rundata.State
@@ -50,6 +52,8 @@ type MetricChart struct {
 	View   ChartView
 	// Height of the chart box in pixels (default 220).
 	Height int
+	// InURL keeps the log scale and zoom in the page URL.
+	InURL bool
 
 	width   int
 	logY    bool
@@ -75,6 +79,10 @@ type MetricChart struct {
 	dragX    float64
 	dom      chartDOM
 	zoomX    chartX // the x mode the zoom range is in
+	// pendingZoom is a zoom from the URL (or kept across a change of x
+	// axis) waiting for the series' points to place its steps.
+	pendingZoom stepRange
+	hasPending  bool
 
 	ctx       app.Context
 	listeners []chartListener
@@ -136,14 +144,26 @@ func (c *MetricChart) listen() {
 	on("dblclick", c.onDblClick)
 }
 
-// OnUpdate follows a new run state or crosshair group, and drops a zoom
-// made on another x axis.
+// OnUpdate follows a new run state or crosshair group, and moves a zoom
+// made on another x axis to the same steps on this one.
 func (c *MetricChart) OnUpdate(ctx app.Context) {
 	c.subscribe(ctx)
-	if c.zoomed && c.zoomX != c.View.X {
+	if c.zoomed && c.zoomX != xStep && c.axis() != xStep {
+		c.zoomX = c.axis() // both time axes place points by Unix seconds
+	}
+	if c.zoomed && c.zoomX != c.axis() {
+		r, ok := c.zoomSteps()
 		c.unzoom()
+		if ok {
+			c.pendingZoom, c.hasPending = r, true
+			c.applyPendingZoom(ctx)
+		}
 	}
 }
+
+// OnNav follows a navigation that keeps the chart mounted (back and
+// forward, a pasted link): the URL may hold another log scale or zoom.
+func (c *MetricChart) OnNav(ctx app.Context) { c.loadURLState(ctx) }
 
 // OnResize follows the width of the chart's box.
 func (c *MetricChart) OnResize(ctx app.Context) { c.measure(ctx) }
@@ -186,16 +206,30 @@ func (c *MetricChart) subscribe(ctx app.Context) {
 		c.cancel()
 	}
 	c.of = c.Data
-	c.zoomed, c.version = false, 0
+	c.unzoom()
+	c.version, c.hasPending = 0, false
 	if c.Data == nil {
 		c.cancel = nil
 		return
 	}
+	c.loadURLState(ctx)
 	data, name := c.Data, c.Metric
 	c.cancel = data.Subscribe(func() {
 		sd, _ := data.SeriesData(name)
 		ctx.Dispatch(func(ctx app.Context) {
-			if c.of != data || sd.Version == c.version {
+			if c.of != data {
+				ctx.PreventUpdate()
+				return
+			}
+			// A zoom from the URL needs the points it names; a finer
+			// fetch of a zoom needs to know the series is decimated.
+			zoomed := c.zoomed
+			if c.hasPending {
+				c.applyPendingZoom(ctx)
+			} else if c.zoomed && c.detailKey == "" {
+				c.fetchDetail(ctx)
+			}
+			if sd.Version == c.version && zoomed == c.zoomed {
 				ctx.PreventUpdate()
 			}
 		})
@@ -435,12 +469,19 @@ func (c *MetricChart) onDownload(ctx app.Context, e app.Event) {
 	ctx.JSSrc().Call("setAttribute", "href", c.exportURL(ext, c.model, effectiveTheme()))
 }
 
-func (c *MetricChart) toggleLog(ctx app.Context, e app.Event) { c.logY = !c.logY }
+func (c *MetricChart) toggleLog(ctx app.Context, e app.Event) {
+	c.logY = !c.logY
+	c.saveURLState(ctx)
+}
 
-func (c *MetricChart) resetZoom(ctx app.Context, e app.Event) { c.unzoom() }
+func (c *MetricChart) resetZoom(ctx app.Context, e app.Event) {
+	c.unzoom()
+	c.saveURLState(ctx)
+}
 
+// unzoom shows the whole series again (and drops a pending zoom).
 func (c *MetricChart) unzoom() {
-	c.zoomed = false
+	c.zoomed, c.hasPending = false, false
 	c.detail.Close()
 	c.detailKey = ""
 }
@@ -572,8 +613,10 @@ func (c *MetricChart) onUp(e app.Value) {
 		return
 	}
 	c.ctx.Dispatch(func(ctx app.Context) {
-		c.zoomed, c.zoomLo, c.zoomHi, c.zoomX = true, lo, hi, c.View.X
+		c.hasPending = false
+		c.zoomed, c.zoomLo, c.zoomHi, c.zoomX = true, lo, hi, c.axis()
 		c.fetchDetail(ctx)
+		c.saveURLState(ctx)
 	})
 }
 
@@ -581,7 +624,10 @@ func (c *MetricChart) onDblClick(e app.Value) {
 	if !c.zoomed {
 		return
 	}
-	c.ctx.Dispatch(func(ctx app.Context) { c.unzoom() })
+	c.ctx.Dispatch(func(ctx app.Context) {
+		c.unzoom()
+		c.saveURLState(ctx)
+	})
 }
 
 // showHover draws the crosshair, dot and tooltip at step, or hides them.

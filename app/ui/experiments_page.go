@@ -8,7 +8,6 @@ import (
 	"github.com/aiinfra/studio/app/format"
 	"github.com/aiinfra/studio/app/query"
 	"github.com/aiinfra/studio/app/table"
-	"github.com/aiinfra/studio/shared/api"
 	"github.com/aiinfra/studio/shared/studio"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -19,64 +18,47 @@ type ExperimentsPage struct {
 	Client *query.Client
 	Clock  *Clock
 
-	exps query.Observer[api.Page[studio.Experiment]]
+	list listPage[studio.Experiment]
 }
 
 // OnNav loads the experiments.
-func (p *ExperimentsPage) OnNav(ctx app.Context) {
-	setTitle(ctx, "Experiments")
-	if app.IsServer {
-		return
-	}
-	p.exps.Observe(ctx, p.Client, apiExperiments)
-}
+func (p *ExperimentsPage) OnNav(ctx app.Context) { p.list.nav(ctx, p.Client, p.spec()) }
 
 // OnDismount ends the subscription.
-func (p *ExperimentsPage) OnDismount() { p.exps.Close() }
-
-func (p *ExperimentsPage) retry(ctx app.Context, e app.Event) { p.exps.Refetch() }
+func (p *ExperimentsPage) OnDismount() { p.list.close() }
 
 // Render draws the page.
-func (p *ExperimentsPage) Render() app.UI {
-	r := p.exps.Result
-	var sub app.UI = app.Text("Groups of runs that explore one question")
-	if r.HasData {
-		runs := 0
-		for _, e := range r.Data.Items {
-			runs += e.RunCount
-		}
-		sub = app.Text(format.Count(len(r.Data.Items), "experiment") + " · " + format.Count(runs, "run"))
-	}
-	return pageRoot("experiments").Body(
-		pageHead(nil, app.Text("Experiments"), sub,
+func (p *ExperimentsPage) Render() app.UI { return p.list.render(p.spec()) }
+
+func (p *ExperimentsPage) spec() listSpec[studio.Experiment] {
+	return listSpec[studio.Experiment]{
+		page: "experiments", title: "Experiments", key: apiExperiments,
+		about: "Groups of runs that explore one question",
+		summary: func(items []studio.Experiment) string {
+			runs := 0
+			for _, e := range items {
+				runs += e.RunCount
+			}
+			return format.Count(len(items), "experiment") + " · " + format.Count(runs, "run")
+		},
+		actions: []app.UI{
 			app.A().Class("btn").Href("/runs").Text("All runs"),
 			app.A().Class("btn btn-primary").Href("/runs/new").Text("New run"),
-		),
-		p.body(),
-	)
-}
-
-func (p *ExperimentsPage) body() app.UI {
-	r := p.exps.Result
-	switch {
-	case r.HasData:
-		return &table.Table[studio.Experiment]{
+		},
+		what: "experiments", skeletonRows: 8,
+		table: &table.Table[studio.Experiment]{
 			ID:          "experiments",
 			Label:       "Experiments",
 			Noun:        "experiments",
 			Columns:     experimentColumns(p.Clock.Now()),
-			Rows:        r.Data.Items,
 			RowKey:      func(e studio.Experiment) string { return string(e.ID) },
 			RowHref:     func(e studio.Experiment) string { return hrefExperiment(e.ID) },
 			DefaultSort: "activity",
 			DefaultDesc: true,
 			RowHeight:   48,
 			Empty:       "No experiments yet.",
-		}
-	case r.Failed():
-		return errorState("experiments", r.Err, p.retry)
+		},
 	}
-	return skeleton("rows", 8)
 }
 
 func experimentColumns(now time.Time) []table.Column[studio.Experiment] {

@@ -23,8 +23,9 @@ const longLine = 160
 // as the log (scaled past maxSpacerPx) gives the scrollbar its extent, and
 // pages of lines are fetched by position as the user scrolls.
 //
-// It has line numbers, level colours, a level filter, a search over the
-// whole log with a match count and next/previous (the browser's find
+// It has line numbers, level colours, a level filter that counts the
+// lines it keeps in the whole log ([data-testid=level-count]), a search
+// over the whole log with a match count and next/previous (the browser's find
 // cannot see rows that are not in the DOM), jumps to the start, the end, a
 // line or a time, a follow mode that tails the live stream until the user
 // scrolls up, wrapping, expansion of long lines, and links to a line
@@ -56,6 +57,7 @@ type LogViewer struct {
 
 	search     *logSearch
 	searchText string
+	levelCount *levelCount // lines of the filtered levels in the whole log; nil without a level filter
 	searchGen  int
 	only       bool // show only the lines matching the search
 
@@ -158,6 +160,10 @@ func (v *LogViewer) subscribe(ctx app.Context) {
 	if v.Data == nil {
 		return
 	}
+	if v.levelCount != nil { // another run: count its lines
+		v.levelCount = nil
+		v.countLevels(ctx)
+	}
 	data := v.Data
 	v.cancel = data.Subscribe(func() {
 		ctx.Dispatch(func(ctx app.Context) {
@@ -207,6 +213,7 @@ func (v *LogViewer) onData(ctx app.Context) bool {
 	}
 	v.tailVer = tv
 	if v.filter.active() {
+		v.recountLevels(ctx)
 		if v.list.loaded && v.list.next == "" {
 			last := int64(-1)
 			if k := len(v.list.lines); k > 0 {
@@ -532,7 +539,11 @@ func (v *LogViewer) rangeLabel() string {
 			return "No matching lines loaded"
 		}
 		a, b := w.RowAt(v.scrollTop, 0), min(w.RowAt(v.scrollTop, v.viewH-1), n-1)
-		return "Matching lines " + formatCount(v.list.lines[a].Seq) + "–" + formatCount(v.list.lines[b].Seq) + " (" + formatCount(n) + " loaded) of " + formatCount(total) + " lines"
+		shown := formatCount(n) + " loaded"
+		if c := v.levelCount; c != nil && c.done && v.filter.q == "" {
+			shown = formatCount(max(c.count, n)) + " matching"
+		}
+		return "Matching lines " + formatCount(v.list.lines[a].Seq) + "–" + formatCount(v.list.lines[b].Seq) + " (" + shown + ") of " + formatCount(total) + " lines"
 	case total > 0:
 		a, b := w.RowAt(v.scrollTop, 0), min(w.RowAt(v.scrollTop, v.viewH-1), total-1)
 		return "Lines " + formatCount(a) + "–" + formatCount(b) + " of " + formatCount(total)
@@ -642,15 +653,35 @@ func (v *LogViewer) filterQuery() string {
 
 // getPage fetches a log page off the UI goroutine and applies it on it.
 func (v *LogViewer) getPage(ctx app.Context, u string, apply func(app.Context, api.LogPage, error)) {
-	client := v.Client
+	fetchJSON(ctx, v.Client, u, apply)
+}
+
+// fetchJSON gets u with client off the UI goroutine, decodes the JSON
+// body into a T and calls apply with it on the UI goroutine.
+func fetchJSON[T any](ctx app.Context, client *query.Client, u string, apply func(app.Context, T, error)) {
 	ctx.Async(func() {
 		body, err := client.Do(ctx, query.Request{URL: u})
-		var p api.LogPage
+		var v T
 		if err == nil {
-			err = json.Unmarshal(body, &p)
+			err = json.Unmarshal(body, &v)
 		}
-		ctx.Dispatch(func(ctx app.Context) { apply(ctx, p, err) })
+		ctx.Dispatch(func(ctx app.Context) { apply(ctx, v, err) })
 	})
+}
+
+// searchURL is the whole-log search for q (empty: count the filtered
+// levels) with the level filter, from seq from, at most limit seqs.
+func (v *LogViewer) searchURL(q string, from int64, limit int) string {
+	vals := url.Values{}
+	if q != "" {
+		vals.Set("q", q)
+	}
+	for _, l := range v.filter.levels {
+		vals.Add("level", string(l))
+	}
+	vals.Set("from_seq", strconv.FormatInt(from, 10))
+	vals.Set("limit", strconv.Itoa(limit))
+	return rundata.RunKey(v.Data.ID()) + "/logs/search?" + vals.Encode()
 }
 
 // ensureList loads the filtered list around its anchor, and more of it
@@ -807,6 +838,7 @@ func (v *LogViewer) toggleFollow(ctx app.Context, e app.Event) {
 	if v.filter.active() {
 		v.filter = logFilter{}
 		v.only = false
+		v.levelCount = nil
 	}
 	v.follow = true
 	v.layout()
@@ -894,6 +926,7 @@ func (v *LogViewer) toggleLevel(ctx app.Context, e app.Event) {
 func (v *LogViewer) setFilter(ctx app.Context, f logFilter, seq int64) {
 	v.filter = f
 	v.follow = false
+	v.countLevels(ctx)
 	if f.active() {
 		v.resetList(ctx, seq)
 		return
@@ -979,37 +1012,21 @@ func (v *LogViewer) loadMatches(ctx app.Context, s *logSearch, done func(app.Con
 	if n := len(s.seqs); n > 0 {
 		from = s.seqs[n-1] + 1
 	}
-	q := url.Values{}
-	q.Set("q", s.q)
-	for _, l := range v.filter.levels {
-		q.Add("level", string(l))
-	}
-	q.Set("from_seq", strconv.FormatInt(from, 10))
-	q.Set("limit", strconv.Itoa(api.MaxSearchSeqs))
-	u := rundata.RunKey(v.Data.ID()) + "/logs/search?" + q.Encode()
-	client := v.Client
 	s.busy = true
-	ctx.Async(func() {
-		body, err := client.Do(ctx, query.Request{URL: u})
-		var res api.LogSearch
-		if err == nil {
-			err = json.Unmarshal(body, &res)
+	fetchJSON(ctx, v.Client, v.searchURL(s.q, from, api.MaxSearchSeqs), func(ctx app.Context, res api.LogSearch, err error) {
+		if v.search != s {
+			ctx.PreventUpdate()
+			return
 		}
-		ctx.Dispatch(func(ctx app.Context) {
-			if v.search != s {
-				ctx.PreventUpdate()
-				return
-			}
-			s.busy = false
-			if err != nil {
-				s.err = err
-				return
-			}
-			s.count = res.Count
-			s.seqs = append(s.seqs, res.Seqs...)
-			s.more = res.More
-			done(ctx)
-		})
+		s.busy = false
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.count = res.Count
+		s.seqs = append(s.seqs, res.Seqs...)
+		s.more = res.More
+		done(ctx)
 	})
 }
 
@@ -1185,6 +1202,7 @@ func (v *LogViewer) toolbar() app.UI {
 		app.Div().Class("log-levels").Attr("role", "group").Aria("label", "Show levels").Body(
 			app.Span().Class("muted tb-label").Text("Levels"),
 			chip(studio.LevelDebug), chip(studio.LevelInfo), chip(studio.LevelWarn), chip(studio.LevelError),
+			app.Span().Class("search-count num").DataSet("testid", "level-count").Aria("live", "polite").Text(v.levelCount.label()),
 		),
 		app.Div().Class("log-search").Attr("role", "search").Body(
 			app.Input().Type("search").ID("log-search").Class("input").

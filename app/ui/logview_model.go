@@ -188,6 +188,32 @@ func (s *logSearch) label() string {
 	return formatCount(int64(s.cur+1)) + " of " + formatCount(s.count)
 }
 
+// levelCount is the number of lines of the level filter's levels in the
+// whole log, as a level-only search (no q) counts them.
+type levelCount struct {
+	levels string // the levelKey of the filter counted
+	count  int64
+	done   bool // count holds a result
+	busy   bool // a count is in flight
+	queued bool // a recount of the live log is scheduled
+	err    error
+}
+
+// label is the "12,345 lines" text; "" when no level filter is on.
+func (c *levelCount) label() string {
+	switch {
+	case c == nil:
+		return ""
+	case c.err != nil && !c.done:
+		return "count failed"
+	case !c.done:
+		return "counting…"
+	case c.count == 1:
+		return "1 line"
+	}
+	return formatCount(c.count) + " lines"
+}
+
 // formatCount writes n with thousands separators.
 func formatCount(n int64) string {
 	neg := n < 0

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -88,5 +89,29 @@ func TestLogSearchLabel(t *testing.T) {
 		if got := formatCount(n); got != want {
 			t.Errorf("formatCount(%d) = %q; want %q", n, got, want)
 		}
+	}
+}
+
+func TestLevelCountLabel(t *testing.T) {
+	tests := []struct {
+		name string
+		c    *levelCount
+		want string
+	}{
+		{"no level filter", nil, ""},
+		{"in flight", &levelCount{levels: "error,", busy: true}, "counting…"},
+		{"failed", &levelCount{levels: "error,", err: errors.New("boom")}, "count failed"},
+		{"none", &levelCount{levels: "error,", done: true}, "0 lines"},
+		{"one", &levelCount{levels: "error,", count: 1, done: true}, "1 line"},
+		{"many", &levelCount{levels: "warn,error,", count: 31245, done: true}, "31,245 lines"},
+		{"a recount keeps the last count", &levelCount{levels: "error,", count: 12, done: true, busy: true}, "12 lines"},
+		{"a failed recount keeps the last count", &levelCount{levels: "error,", count: 12, done: true, err: errors.New("boom")}, "12 lines"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.c.label(); got != tt.want {
+				t.Errorf("label() = %q; want %q", got, tt.want)
+			}
+		})
 	}
 }

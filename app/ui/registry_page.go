@@ -9,7 +9,6 @@ import (
 	"github.com/aiinfra/studio/app/format"
 	"github.com/aiinfra/studio/app/query"
 	"github.com/aiinfra/studio/app/table"
-	"github.com/aiinfra/studio/shared/api"
 	"github.com/aiinfra/studio/shared/studio"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -20,64 +19,46 @@ type RegistryPage struct {
 	Client *query.Client
 	Clock  *Clock
 
-	models query.Observer[api.Page[studio.Model]]
+	list listPage[studio.Model]
 }
 
 // OnNav loads the models.
-func (p *RegistryPage) OnNav(ctx app.Context) {
-	setTitle(ctx, "Model registry")
-	if app.IsServer {
-		return
-	}
-	p.models.Observe(ctx, p.Client, apiModels)
-}
+func (p *RegistryPage) OnNav(ctx app.Context) { p.list.nav(ctx, p.Client, p.spec()) }
 
 // OnDismount ends the subscription.
-func (p *RegistryPage) OnDismount() { p.models.Close() }
-
-func (p *RegistryPage) retry(ctx app.Context, e app.Event) { p.models.Refetch() }
+func (p *RegistryPage) OnDismount() { p.list.close() }
 
 // Render draws the page.
-func (p *RegistryPage) Render() app.UI {
-	r := p.models.Result
-	var sub app.UI = app.Text("Trained models, their versions and where they serve")
-	if r.HasData {
-		versions, prod := 0, 0
-		for _, m := range r.Data.Items {
-			versions += m.VersionCount
-			if m.ProductionVersion > 0 {
-				prod++
-			}
-		}
-		sub = app.Text(format.Count(len(r.Data.Items), "model") + " · " + format.Count(versions, "version") + " · " + format.Int(prod) + " in production")
-	}
-	return pageRoot("registry").Body(
-		pageHead(nil, app.Text("Model registry"), sub),
-		p.body(),
-	)
-}
+func (p *RegistryPage) Render() app.UI { return p.list.render(p.spec()) }
 
-func (p *RegistryPage) body() app.UI {
-	r := p.models.Result
-	switch {
-	case r.HasData:
-		return &table.Table[studio.Model]{
+func (p *RegistryPage) spec() listSpec[studio.Model] {
+	return listSpec[studio.Model]{
+		page: "registry", title: "Model registry", key: apiModels,
+		about: "Trained models, their versions and where they serve",
+		summary: func(items []studio.Model) string {
+			versions, prod := 0, 0
+			for _, m := range items {
+				versions += m.VersionCount
+				if m.ProductionVersion > 0 {
+					prod++
+				}
+			}
+			return format.Count(len(items), "model") + " · " + format.Count(versions, "version") + " · " + format.Int(prod) + " in production"
+		},
+		what: "the registry", skeletonRows: 6,
+		table: &table.Table[studio.Model]{
 			ID:          "models",
 			Label:       "Models",
 			Noun:        "models",
 			Columns:     modelColumns(p.Clock.Now()),
-			Rows:        r.Data.Items,
 			RowKey:      func(m studio.Model) string { return string(m.ID) },
 			RowHref:     func(m studio.Model) string { return hrefModel(m.ID) },
 			DefaultSort: "updated",
 			DefaultDesc: true,
 			RowHeight:   48,
 			Empty:       "No models registered yet.",
-		}
-	case r.Failed():
-		return errorState("the registry", r.Err, p.retry)
+		},
 	}
-	return skeleton("rows", 6)
 }
 
 func modelColumns(now time.Time) []table.Column[studio.Model] {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/url"
 	"strconv"
 	"time"
 
@@ -75,7 +76,10 @@ type RunPage struct {
 	id   studio.RunID
 	tab  int
 	line int64
-	run  query.Observer[studio.Run]
+	// urlQuery is the URL's query at the last navigation: the tab links
+	// start from it (see withRunTabLink).
+	urlQuery url.Values
+	run      query.Observer[studio.Run]
 
 	// The run's client state and live stream (client only): created for
 	// each run id, kept while only the tab changes.
@@ -101,7 +105,8 @@ const runRefresh = 500 * time.Millisecond
 func (p *RunPage) OnNav(ctx app.Context) {
 	u := ctx.Page().URL()
 	p.id = studio.RunID(pathID(u.Path))
-	p.tab = tabIndex(u.Query().Get("tab"))
+	p.urlQuery = u.Query()
+	p.tab = tabIndex(p.urlQuery.Get("tab"))
 	p.line = -1
 	if n, err := strconv.ParseInt(u.Query().Get("line"), 10, 64); err == nil && n >= 0 {
 		p.line = n
@@ -277,14 +282,14 @@ func (p *RunPage) tabs() app.UI {
 	return app.Div().Class("tabs").Attr("role", "tablist").Aria("label", "Run sections").OnKeyDown(p.onTabKey).Body(
 		app.Range(runTabs).Slice(func(i int) app.UI {
 			t := runTabs[i]
-			a := app.A().
+			a := withRunTabLink(app.A().
 				ID("run-tab-"+t.id).
 				Class("tab").
-				Href(hrefRun(p.id)+"?tab="+t.id).
+				Href(runTabHref(p.id, t.id, p.urlQuery)).
 				Attr("role", "tab").
 				Aria("controls", "run-panel").
 				DataSet("tab", t.id).
-				Text(t.label)
+				Text(t.label))
 			if i == p.tab {
 				return a.Aria("selected", true).TabIndex(0)
 			}
@@ -293,25 +298,33 @@ func (p *RunPage) tabs() app.UI {
 	)
 }
 
-// onTabKey moves between tabs with the arrow, Home and End keys, as the
-// ARIA tabs pattern expects.
-func (p *RunPage) onTabKey(ctx app.Context, e app.Event) {
-	next := p.tab
-	switch e.Get("key").String() {
+// tabKey returns the tab a key press on a tab list of n tabs moves to
+// from tab cur, as the ARIA tabs pattern expects: the arrows move to the
+// next or previous tab (wrapping), Home and End to the first or last. ok
+// is false for any other key.
+func tabKey(key string, cur, n int) (next int, ok bool) {
+	switch key {
 	case "ArrowRight":
-		next = (p.tab + 1) % len(runTabs)
+		return (cur + 1) % n, true
 	case "ArrowLeft":
-		next = (p.tab + len(runTabs) - 1) % len(runTabs)
+		return (cur + n - 1) % n, true
 	case "Home":
-		next = 0
+		return 0, true
 	case "End":
-		next = len(runTabs) - 1
-	default:
+		return n - 1, true
+	}
+	return cur, false
+}
+
+// onTabKey moves between tabs with the keys of tabKey.
+func (p *RunPage) onTabKey(ctx app.Context, e app.Event) {
+	next, ok := tabKey(e.Get("key").String(), p.tab, len(runTabs))
+	if !ok {
 		ctx.PreventUpdate()
 		return
 	}
 	e.PreventDefault()
-	ctx.Navigate(hrefRun(p.id) + "?tab=" + runTabs[next].id)
+	ctx.Navigate(runTabHref(p.id, runTabs[next].id, ctx.Page().URL().Query()))
 	ctx.Defer(func(app.Context) {
 		if el := app.Window().GetElementByID("run-tab-" + runTabs[next].id); el.Truthy() {
 			el.Call("focus")

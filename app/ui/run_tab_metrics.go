@@ -12,6 +12,7 @@ import (
 // RunMetricsTab is the metrics tab of the run page: every metric of the
 // run as a grid of live charts with a shared crosshair, and the settings
 // they share (smoothing, x axis), kept in the URL as ?smooth= and ?x=.
+// Each chart keeps its own log scale and zoom there too (?log=, ?zoom=).
 type RunMetricsTab struct {
 	app.Compo
 	Run    studio.Run
@@ -79,7 +80,7 @@ func (t *RunMetricsTab) Render() app.UI {
 			chartToolbar(view, t.onSmooth, t.onX),
 		),
 		app.Div().Class("chart-grid").Body(app.Range(names).Slice(func(i int) app.UI {
-			return &MetricChart{Data: t.Data, Client: t.Client, Sync: t.Sync, Metric: names[i], View: view}
+			return &MetricChart{Data: t.Data, Client: t.Client, Sync: t.Sync, Metric: names[i], View: view, InURL: true}
 		})),
 		app.P().Class("muted chart-hint").Text("Drag across a chart to zoom, double-click to reset. The crosshair follows the same step on every chart."),
 	)

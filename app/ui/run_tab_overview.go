@@ -46,7 +46,7 @@ func (t *RunOverviewTab) Render() app.UI {
 		app.Section().Class("panel").Aria("labelledby", "ov-charts").Body(
 			app.Div().Class("panel-head").Body(
 				app.H2().ID("ov-charts").Text("Key metrics"),
-				app.A().Class("panel-link").Href(hrefRun(r.ID)+"?tab=metrics").Text("All metrics →"),
+				withRunTabLink(app.A().Class("panel-link").Href(hrefRun(r.ID)+"?tab=metrics").DataSet("tab", "metrics").Text("All metrics →")),
 			),
 			app.Div().Class("chart-grid chart-grid-3").Body(app.Range(keyCharts).Slice(func(i int) app.UI {
 				return &MetricChart{Data: t.Data, Client: t.Client, Sync: t.Sync, Metric: keyCharts[i], View: view, Height: 200}
@@ -55,7 +55,7 @@ func (t *RunOverviewTab) Render() app.UI {
 		app.Section().Class("panel").Aria("labelledby", "ov-logs").Body(
 			app.Div().Class("panel-head").Body(
 				app.H2().ID("ov-logs").Text("Latest log lines"),
-				app.A().Class("panel-link").Href(hrefRun(r.ID)+"?tab=logs").Text("Open logs →"),
+				withRunTabLink(app.A().Class("panel-link").Href(hrefRun(r.ID)+"?tab=logs").DataSet("tab", "logs").Text("Open logs →")),
 			),
 			&LogTail{Data: t.Data, Lines: 12},
 		),
@@ -84,7 +84,7 @@ func (t *RunOverviewTab) Render() app.UI {
 			app.Section().Class("panel").Aria("labelledby", "ov-series").Body(
 				app.Div().Class("panel-head").Body(
 					app.H2().ID("ov-series").Text("Series"),
-					app.A().Class("panel-link").Href(hrefRun(r.ID)+"?tab=metrics").Text("Open metrics →"),
+					withRunTabLink(app.A().Class("panel-link").Href(hrefRun(r.ID)+"?tab=metrics").DataSet("tab", "metrics").Text("Open metrics →")),
 				),
 				app.Table().Class("simple").Body(
 					app.THead().Body(app.Tr().Body(

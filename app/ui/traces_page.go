@@ -8,7 +8,6 @@ import (
 	"github.com/aiinfra/studio/app/format"
 	"github.com/aiinfra/studio/app/query"
 	"github.com/aiinfra/studio/app/table"
-	"github.com/aiinfra/studio/shared/api"
 	"github.com/aiinfra/studio/shared/studio"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -19,64 +18,46 @@ type TracesPage struct {
 	Client *query.Client
 	Clock  *Clock
 
-	traces query.Observer[api.Page[studio.TraceSummary]]
+	list listPage[studio.TraceSummary]
 }
 
 // OnNav loads the traces.
-func (p *TracesPage) OnNav(ctx app.Context) {
-	setTitle(ctx, "Traces")
-	if app.IsServer {
-		return
-	}
-	p.traces.Observe(ctx, p.Client, apiTraces)
-}
+func (p *TracesPage) OnNav(ctx app.Context) { p.list.nav(ctx, p.Client, p.spec()) }
 
 // OnDismount ends the subscription.
-func (p *TracesPage) OnDismount() { p.traces.Close() }
-
-func (p *TracesPage) retry(ctx app.Context, e app.Event) { p.traces.Refetch() }
+func (p *TracesPage) OnDismount() { p.list.close() }
 
 // Render draws the page.
-func (p *TracesPage) Render() app.UI {
-	r := p.traces.Result
-	var sub app.UI = app.Text("Distributed traces of the serving stack")
-	if r.HasData {
-		spans, errs := 0, 0
-		for _, t := range r.Data.Items {
-			spans += t.SpanCount
-			if t.ErrorCount > 0 {
-				errs++
-			}
-		}
-		sub = app.Text(format.Count(len(r.Data.Items), "trace") + " · " + format.Count(spans, "span") + " · " + format.Int(errs) + " with errors")
-	}
-	return pageRoot("traces").Body(
-		pageHead(nil, app.Text("Traces"), sub),
-		p.body(),
-	)
-}
+func (p *TracesPage) Render() app.UI { return p.list.render(p.spec()) }
 
-func (p *TracesPage) body() app.UI {
-	r := p.traces.Result
-	switch {
-	case r.HasData:
-		return &table.Table[studio.TraceSummary]{
+func (p *TracesPage) spec() listSpec[studio.TraceSummary] {
+	return listSpec[studio.TraceSummary]{
+		page: "traces", title: "Traces", key: apiTraces,
+		about: "Distributed traces of the serving stack",
+		summary: func(items []studio.TraceSummary) string {
+			spans, errs := 0, 0
+			for _, t := range items {
+				spans += t.SpanCount
+				if t.ErrorCount > 0 {
+					errs++
+				}
+			}
+			return format.Count(len(items), "trace") + " · " + format.Count(spans, "span") + " · " + format.Int(errs) + " with errors"
+		},
+		what: "traces", skeletonRows: 8,
+		table: &table.Table[studio.TraceSummary]{
 			ID:          "traces",
 			Label:       "Traces",
 			Noun:        "traces",
 			Columns:     traceColumns(p.Clock.Now()),
-			Rows:        r.Data.Items,
 			RowKey:      func(t studio.TraceSummary) string { return string(t.ID) },
 			RowHref:     func(t studio.TraceSummary) string { return hrefTrace(t.ID) },
 			DefaultSort: "start",
 			DefaultDesc: true,
 			Height:      640,
 			Empty:       "No traces recorded.",
-		}
-	case r.Failed():
-		return errorState("traces", r.Err, p.retry)
+		},
 	}
-	return skeleton("rows", 8)
 }
 
 func traceColumns(now time.Time) []table.Column[studio.TraceSummary] {

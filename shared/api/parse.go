@@ -181,19 +181,23 @@ func ParseLogQuery(v url.Values) (LogQuery, error) {
 }
 
 // ParseLogSearchQuery parses ?q=&level=&from_seq=&limit= for a log search.
-// q is required; FromSeq defaults to 0 and Limit to DefaultSearch (at most
-// MaxSearchSeqs).
+// q or at least one level is required: without q (or with a blank one, which
+// becomes "") the search counts and lists the lines of those levels. FromSeq
+// defaults to 0 and Limit to DefaultSearch (at most MaxSearchSeqs).
 func ParseLogSearchQuery(v url.Values) (LogSearchQuery, error) {
 	var q LogSearchQuery
 	var err error
 	if q.Q, err = textParam(v, "q"); err != nil {
 		return q, err
 	}
-	if strings.TrimSpace(q.Q) == "" {
-		return q, invalidf("q is required: the text to search for")
-	}
 	if q.Level, err = levelsParam(v); err != nil {
 		return q, err
+	}
+	if strings.TrimSpace(q.Q) == "" {
+		if len(q.Level) == 0 {
+			return q, invalidf("q is required unless level is given: the text to search for, or the levels whose lines to count")
+		}
+		q.Q = ""
 	}
 	if q.FromSeq, err = int64Param(v, "from_seq", 0); err != nil {
 		return q, err

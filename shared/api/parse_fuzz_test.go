@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -147,8 +148,14 @@ func FuzzParseLogSearchQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if q.Q == "" || q.Limit < 1 || q.Limit > MaxSearchSeqs || q.FromSeq < 0 {
+		if q.Q == "" && len(q.Level) == 0 || strings.TrimSpace(q.Q) == "" && q.Q != "" ||
+			q.Limit < 1 || q.Limit > MaxSearchSeqs || q.FromSeq < 0 {
 			t.Fatalf("%q: bounds broken: %+v", raw, q)
+		}
+		for _, l := range q.Level {
+			if !l.Valid() {
+				t.Fatalf("%q: invalid level %q", raw, l)
+			}
 		}
 		checkText(t, raw, q.Q)
 	})

@@ -46,7 +46,8 @@ type LogQuery struct {
 }
 
 // LogSearchQuery asks for every match in a run's log:
-// GET /api/runs/{id}/logs/search?q=&level=&from_seq=&limit=.
+// GET /api/runs/{id}/logs/search?q=&level=&from_seq=&limit=. Q empty with
+// at least one Level counts (and lists) the lines of those levels.
 type LogSearchQuery struct {
 	Q       string
 	Level   []studio.LogLevel

@@ -47,6 +47,7 @@ func BenchmarkMetrics(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			s.series = newLRU[seriesKey, []float64](32)
+			s.metricCache = metricCache{}
 			if _, err := s.Metrics(synth.LongMetricRun, q); err != nil {
 				b.Fatal(err)
 			}

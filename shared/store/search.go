@@ -35,13 +35,18 @@ const (
 )
 
 // SearchLogs counts the lines of run id that match q.Q (case-insensitive
-// substring, required) and q.Level, and returns the matching seqs at or
+// substring) and q.Level (any of), and returns the matching seqs at or
 // after q.FromSeq: at most q.Limit (default 1000, max api.MaxSearchSeqs).
-// Results are cached per (run, q, levels, log length), so repeating a
-// search, or paging through its seqs, is cheap.
+// q.Q may be empty (or blank) only with at least one level: the search then
+// counts and lists the lines of those levels. Results are cached per (run,
+// q, levels, log length), so repeating a search, or paging through its
+// seqs, is cheap.
 func (s *Store) SearchLogs(id studio.RunID, q api.LogSearchQuery) (api.LogSearch, error) {
 	if strings.TrimSpace(q.Q) == "" {
-		return api.LogSearch{}, studio.Errorf(studio.CodeInvalid, "q must not be empty")
+		if len(q.Level) == 0 {
+			return api.LogSearch{}, studio.Errorf(studio.CodeInvalid, "q must not be empty without a level: give the text to search for, or the levels whose lines to count")
+		}
+		q.Q = "" // level only: every message matches
 	}
 	if err := checkLevels(q.Level); err != nil {
 		return api.LogSearch{}, err

@@ -58,6 +58,10 @@ type Store struct {
 	searches *lru[searchKey, *searchResult]
 	spans    *lru[studio.TraceID, []studio.Span]
 
+	// metricCache holds metric fills in progress and decimated series
+	// (metrics_cache.go); its zero value is ready.
+	metricCache metricCache
+
 	// changes counts created runs, deployment actions and run status
 	// changes; steps counts streamed steps. Both are written under mu.
 	changes, steps atomic.Uint64

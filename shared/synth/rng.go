@@ -39,8 +39,22 @@ func mix(x uint64) uint64 {
 type rng struct{ p rand.PCG }
 
 func newRNG(seed, domain, subject, index uint64) rng {
+	return newSeeder(seed, domain, subject).at(index)
+}
+
+// seeder holds the part of newRNG's seeding that depends only on (seed,
+// domain, subject), so a loop over many indexes of one subject (a metric
+// series) seeds each stream with two mixes instead of four.
+type seeder struct{ hi, subject, domain uint64 }
+
+func newSeeder(seed, domain, subject uint64) seeder {
+	return seeder{hi: mix(seed ^ mix(domain)), subject: subject * 0x9e3779b97f4a7c15, domain: domain}
+}
+
+// at returns the stream newRNG(seed, domain, subject, index) returns.
+func (s seeder) at(index uint64) rng {
 	var r rng
-	r.p.Seed(mix(seed^mix(domain)), mix(subject*0x9e3779b97f4a7c15^mix(index+domain)))
+	r.p.Seed(s.hi, mix(s.subject^mix(index+s.domain)))
 	return r
 }
 
@@ -64,10 +78,12 @@ func (r *rng) chance(p float64) bool { return r.float() < p }
 
 // norm returns an approximately standard normal value: the Irwin-Hall sum
 // of four 16-bit uniforms, rescaled. It uses only exact arithmetic, so it
-// is identical on every platform.
+// is identical on every platform. (The sum is taken in integers and
+// converted once: every partial sum is an integer below 2¹⁸, so summing
+// the four as floats gives the same value.)
 func (r *rng) norm() float64 {
 	u := r.p.Uint64()
-	s := float64(u&0xffff) + float64(u>>16&0xffff) + float64(u>>32&0xffff) + float64(u>>48)
+	s := float64(u&0xffff + u>>16&0xffff + u>>32&0xffff + u>>48)
 	return (s/65536 - 2) * 1.7320508075688772
 }
 
