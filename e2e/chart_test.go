@@ -193,6 +193,9 @@ func TestPerfChart(t *testing.T) {
 		requestAnimationFrame(frame);
 	})`)
 	t.Logf("hover across the loss chart for 3 s (7 synced charts): %s", st)
+	recordMeasures(t, "chart",
+		perfMeasure{Issue: 4, What: "7 charts of 100,000 steps: first render after the last response", Value: tm[2] - tm[1], Limit: 50, Unit: "ms"},
+		perfMeasure{Issue: 4, What: "chart hover: handler work per frame (7 synced charts), p95", Value: st.WorkP95, Limit: 8, Unit: "ms"})
 }
 
 // zoomRange reads metric's zoomed step range from the page URL's ?zoom=.

@@ -459,6 +459,9 @@ func TestPerfScroll(t *testing.T) {
 		ScriptMS: 1000 * (m["ScriptDuration"] - before["ScriptDuration"]), LayoutMS: 1000 * (m["LayoutDuration"] - before["LayoutDuration"]),
 		Note: fmt.Sprintf("scrolled %.0f px", st.Moved),
 	})
+	recordMeasures(t, "table-scroll",
+		perfMeasure{Issue: 3, What: fmt.Sprintf("table of %d rows: scroll frame p95", st.Total), Value: st.P95, Limit: 33, Unit: "ms"},
+		perfMeasure{Issue: 3, What: fmt.Sprintf("table of %d rows: rows in the DOM while scrolling", st.Total), Value: float64(st.MaxRows), Limit: 200, Unit: "rows"})
 	if st.Total < 1000 {
 		t.Errorf("the table has %d rows; want a large table (raise E2E_PERF_SCALE)", st.Total)
 	}

@@ -860,6 +860,9 @@ func TestPerfTimeline(t *testing.T) {
 	}
 	t.Logf("| case | events | action | moves | frames | p50 ms | p95 ms | max ms | frames > 20 ms | long tasks |")
 	t.Logf("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+	// Timings are reported (BENCHMARKS.md's targets table), not asserted.
+	var measures []perfMeasure
+	defer func() { recordMeasures(t, "timeline", measures...) }()
 	for _, n := range []int{len(real.Events), 10000} {
 		p := newBrowser(t, srv.URL)
 		name := "real events"
@@ -876,8 +879,8 @@ func TestPerfTimeline(t *testing.T) {
 		time.Sleep(time.Second) // let the track data and the first paints settle
 		report := func(action string, moves int, st frameStats) {
 			t.Logf("| %s | %d | %s | %d | %d | %.1f | %.1f | %.1f | %d | %d |", name, n, action, moves, st.Frames, st.P50, st.P95, st.Max, st.Over20, st.LongTasks)
-			if st.P95 >= 20 {
-				t.Errorf("%s: %s frame p95 %.1f ms; want under 20 ms", name, action, st.P95)
+			if n >= 10000 {
+				measures = append(measures, perfMeasure{Issue: 5, What: fmt.Sprintf("timeline, %d events and 4 metric tracks: %s frame p95", n, action), Value: st.P95, Limit: 20, Unit: "ms"})
 			}
 		}
 		var moves int

@@ -93,12 +93,16 @@ func report(w io.Writer, in inputs, now time.Time) error {
 		load = l
 	}
 	var br *browserResults
+	var measures []measure
 	if in.browser != "" {
 		b, err := readBrowser(in.browser)
 		if err != nil {
 			return err
 		}
 		br = b
+		if measures, err = readMeasures(in.browser); err != nil {
+			return err
+		}
 	}
 	var sizes *wasmSizes
 	if in.wasm != "" {
@@ -112,6 +116,11 @@ func report(w io.Writer, in inputs, now time.Time) error {
 	writeMachine(w, machineInfo(in.chromium), load)
 	fmt.Fprint(w, "\n### Targets\n\n")
 	writeTargets(w, load, br, sizes)
+	if len(results) > 0 || len(measures) > 0 {
+		fmt.Fprint(w, "\n### Targets of the earlier issues\n\n")
+		fmt.Fprint(w, "Go benchmarks (native medians) and browser figures from the e2e perf tests; timings depend on the load average.\n\n")
+		writeEarlier(w, earlierTargets(results, measures))
+	}
 	if load != nil {
 		fmt.Fprint(w, "\n### HTTP load (`tools/load`)\n\n")
 		writeHTTP(w, load)
