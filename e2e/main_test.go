@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -86,8 +85,9 @@ func chromeBin() string {
 
 // buildAll returns the server binary to test. With $STUDIO_BIN set it trusts
 // that binary and the web/ directory next to it (make e2e builds both).
-// Otherwise it builds web/app.wasm (replacing it only when the bytes
-// differ), precompresses it when needed, and builds cmd/studio into dir.
+// Otherwise it builds web/app.wasm with `make wasm` (the Makefile's one
+// recipe: build, pack, and precompress only when the bytes changed) and
+// builds cmd/studio into dir.
 func buildAll(dir string) (string, error) {
 	if b := os.Getenv("STUDIO_BIN"); b != "" {
 		if _, err := os.Stat(filepath.Join(root, "web", "app.wasm")); err != nil {
@@ -95,25 +95,14 @@ func buildAll(dir string) (string, error) {
 		}
 		return b, nil
 	}
-	wasm := filepath.Join(root, "web", "app.wasm")
-	fresh := filepath.Join(dir, "app.wasm")
-	if err := goCmd("build", "-trimpath", "-ldflags=-s -w", "-o", fresh, "./wasm").
-		env("GOOS=js", "GOARCH=wasm").run(); err != nil {
-		return "", err
+	mk := exec.Command("make", "-s", "wasm")
+	mk.Dir, mk.Stdout, mk.Stderr = root, os.Stderr, os.Stderr
+	if err := mk.Run(); err != nil {
+		return "", fmt.Errorf("make wasm: %w", err)
 	}
-	newBytes, err := os.ReadFile(fresh)
+	newBytes, err := os.ReadFile(filepath.Join(root, "web", "app.wasm"))
 	if err != nil {
 		return "", err
-	}
-	if old, err := os.ReadFile(wasm); err != nil || !bytes.Equal(old, newBytes) {
-		if err := os.WriteFile(wasm, newBytes, 0o644); err != nil {
-			return "", err
-		}
-	}
-	if stale(wasm+".br", wasm) || stale(wasm+".gz", wasm) {
-		if err := goCmd("run", "./tools/precompress", "-q", "9", "web/app.wasm").run(); err != nil {
-			return "", err
-		}
 	}
 	sum := sha256.Sum256(newBytes)
 	bin := filepath.Join(dir, "studio")
@@ -122,16 +111,6 @@ func buildAll(dir string) (string, error) {
 		return "", err
 	}
 	return bin, nil
-}
-
-// stale reports whether path is missing or older than src.
-func stale(path, src string) bool {
-	a, err := os.Stat(path)
-	if err != nil {
-		return true
-	}
-	b, err := os.Stat(src)
-	return err != nil || a.ModTime().Before(b.ModTime())
 }
 
 type command struct{ *exec.Cmd }

@@ -157,11 +157,19 @@ func Subscribe[T any](c *Client, key string, fn func(Result[T])) (cancel func())
 
 // subscribe is Subscribe without the initial call of fn.
 func subscribe[T any](c *Client, key string, fn func(Result[T])) (cancel func()) {
+	return c.subscribe(key, func() { fn(snapshot[T](c, key)) })
+}
+
+// subscribe calls changed after every change of key, starting a fetch
+// when the key needs one. The generic functions are thin shells around
+// this and the other untyped methods, so that each type the app queries
+// adds little code to app.wasm.
+func (c *Client) subscribe(key string, changed func()) (cancel func()) {
 	c.mu.Lock()
 	e := c.entry(key)
 	c.nextID++
 	id := c.nextID
-	e.subs[id] = func() { fn(snapshot[T](c, key)) }
+	e.subs[id] = changed
 	c.tick++
 	e.used = c.tick
 	fetch := c.needsFetch(e)
@@ -189,6 +197,13 @@ func subscribe[T any](c *Client, key string, fn func(Result[T])) (cancel func())
 // Fetch returns the value of key, fetching it unless fresh data is cached.
 // Concurrent calls for the same key share one request.
 func Fetch[T any](ctx context.Context, c *Client, key string) (T, error) {
+	data, err := c.fetch(ctx, key, decodeAs[T])
+	v, _ := data.(T) // the zero T after an error
+	return v, err
+}
+
+// fetch is Fetch with the data decoded by as.
+func (c *Client) fetch(ctx context.Context, key string, as decoder) (any, error) {
 	c.mu.Lock()
 	e := c.entry(key)
 	fresh := e.inflight == nil && !c.needsFetch(e)
@@ -198,19 +213,17 @@ func Fetch[T any](ctx context.Context, c *Client, key string) (T, error) {
 		select {
 		case <-cl.done:
 		case <-ctx.Done():
-			var zero T
-			return zero, ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
-	r := snapshot[T](c, key)
-	if !r.HasData || (!fresh && r.Err != nil) {
-		var zero T
-		if r.Err == nil {
-			r.Err = fmt.Errorf("no data for %s", key)
+	data, s := c.snapshot(key, as)
+	if !s.hasData || (!fresh && s.err != nil) {
+		if s.err == nil {
+			s.err = fmt.Errorf("no data for %s", key)
 		}
-		return zero, r.Err
+		return nil, s.err
 	}
-	return r.Data, nil
+	return data, nil
 }
 
 // Peek returns the cached state of key without fetching.
@@ -222,10 +235,18 @@ func Peek[T any](c *Client, key string) Result[T] {
 // reports whether old holds cached data, and notifies subscribers. The new
 // value counts as fresh.
 func SetData[T any](c *Client, key string, fn func(old T, ok bool) T) {
+	c.setData(key, decodeAs[T], func(old any) any {
+		v, ok := old.(T)
+		return fn(v, ok)
+	})
+}
+
+// setData is SetData with the old data decoded by as (nil when there is
+// none).
+func (c *Client) setData(key string, as decoder, fn func(old any) any) {
 	c.mu.Lock()
 	e := c.entry(key)
-	old, ok := typed[T](e)
-	v := fn(old, ok)
+	v := fn(typed(e, as))
 	c.store(e, v)
 	subs := e.notifiers()
 	c.mu.Unlock()
@@ -499,51 +520,74 @@ func (c *Client) evict() {
 
 // snapshot returns the state of key typed as T.
 func snapshot[T any](c *Client, key string) Result[T] {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok {
-		return Result[T]{}
-	}
-	r := Result[T]{
-		Err:       e.err,
-		Fetching:  e.inflight != nil,
-		UpdatedAt: e.updatedAt,
-		gen:       e.gen,
-	}
-	if e.hasData {
-		v, err := decodeAs[T](e)
-		if err != nil {
-			if r.Err == nil {
-				r.Err = err
-			}
-		} else {
-			r.Data, r.HasData = v, true
-		}
+	data, s := c.snapshot(key, decodeAs[T])
+	r := Result[T]{HasData: s.hasData, Err: s.err, Fetching: s.fetching, UpdatedAt: s.updatedAt, gen: s.gen}
+	if s.hasData {
+		r.Data, _ = data.(T) // data is nil only for a nil interface T
 	}
 	return r
 }
 
-// typed returns e's data as T when it has any. c.mu must be held.
-func typed[T any](e *entry) (T, bool) {
-	if !e.hasData {
-		var zero T
-		return zero, false
-	}
-	v, err := decodeAs[T](e)
-	return v, err == nil
+// state is a Result without its Data.
+type state struct {
+	hasData   bool
+	err       error
+	fetching  bool
+	updatedAt time.Time
+	gen       uint64
 }
 
-// decodeAs returns e's data as T, decoding e.raw when the cached value has
-// another type, and keeps the result. c.mu must be held.
-func decodeAs[T any](e *entry) (T, error) {
-	if v, ok := e.value.(T); ok {
-		return v, nil
+// snapshot returns the state of key and its data decoded by as.
+func (c *Client) snapshot(key string, as decoder) (any, state) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok {
+		return nil, state{}
+	}
+	s := state{err: e.err, fetching: e.inflight != nil, updatedAt: e.updatedAt, gen: e.gen}
+	if !e.hasData {
+		return nil, s
+	}
+	data, err := as(e)
+	if err != nil {
+		if s.err == nil {
+			s.err = err
+		}
+		return nil, s
+	}
+	s.hasData = true
+	return data, s
+}
+
+// typed returns e's data decoded by as, or nil when it has none (or it
+// does not decode). c.mu must be held.
+func typed(e *entry, as decoder) any {
+	if !e.hasData {
+		return nil
+	}
+	v, err := as(e)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// A decoder returns an entry's data as one type (decodeAs[T]). c.mu must
+// be held.
+type decoder func(e *entry) (any, error)
+
+// decodeAs returns e's data as a T (in an interface), decoding e.raw when
+// the cached value has another type, and keeps the result. c.mu must be
+// held.
+func decodeAs[T any](e *entry) (any, error) {
+	if _, ok := e.value.(T); ok {
+		return e.value, nil
 	}
 	var v T
 	if err := json.Unmarshal(e.raw, &v); err != nil {
-		return v, fmt.Errorf("decode response: %w", err)
+		return nil, fmt.Errorf("decode response: %w", err)
 	}
 	e.value = v
-	return v, nil
+	return e.value, nil
 }

@@ -26,9 +26,14 @@ type Observer[T any] struct {
 	// applied through Dispatch (to set a document title from loaded data,
 	// say).
 	Changed func(ctx app.Context)
-	key     string
-	client  *Client
-	cancel  func()
+	subscription
+}
+
+// subscription is the part of an Observer that does not depend on T.
+type subscription struct {
+	key    string
+	client *Client
+	cancel func()
 	// epoch identifies the current subscription so that callbacks of an
 	// older one are ignored.
 	epoch uint64
@@ -39,22 +44,35 @@ type Observer[T any] struct {
 // state is applied immediately, so a page revisited shows its data in the
 // same frame.
 func (o *Observer[T]) Observe(ctx app.Context, c *Client, key string) {
-	if o.cancel != nil && o.key == key && o.client == c {
+	if !o.renew(c, key) {
 		return
 	}
-	o.Close()
-	o.key, o.client = key, c
 	o.Result = Result[T]{}
-	o.epoch++
 	epoch := o.epoch
-	o.cancel = subscribe(c, key, func(r Result[T]) {
-		ctx.Dispatch(func(ctx app.Context) {
-			if o.apply(epoch, r) && o.Changed != nil {
-				o.Changed(ctx)
-			}
-		})
+	o.cancel = c.subscribe(key, func() {
+		r := snapshot[T](c, key)
+		ctx.Dispatch(func(ctx app.Context) { o.update(ctx, epoch, r) })
 	})
 	o.apply(epoch, snapshot[T](c, key))
+}
+
+// renew closes the subscription and starts a new one of key on c, unless
+// that is the one open; it reports whether it did.
+func (s *subscription) renew(c *Client, key string) bool {
+	if s.cancel != nil && s.key == key && s.client == c {
+		return false
+	}
+	s.Close()
+	s.key, s.client = key, c
+	s.epoch++
+	return true
+}
+
+// update applies r and runs Changed when r is kept.
+func (o *Observer[T]) update(ctx app.Context, epoch uint64, r Result[T]) {
+	if o.apply(epoch, r) && o.Changed != nil {
+		o.Changed(ctx)
+	}
 }
 
 // apply stores r unless it belongs to an older subscription or is older
@@ -68,20 +86,20 @@ func (o *Observer[T]) apply(epoch uint64, r Result[T]) bool {
 }
 
 // Key returns the observed key, "" when none.
-func (o *Observer[T]) Key() string { return o.key }
+func (s *subscription) Key() string { return s.key }
 
 // Refetch refetches the observed key; retry buttons call it.
-func (o *Observer[T]) Refetch() {
-	if o.client != nil && o.key != "" {
-		o.client.Refetch(o.key)
+func (s *subscription) Refetch() {
+	if s.client != nil && s.key != "" {
+		s.client.Refetch(s.key)
 	}
 }
 
 // Close ends the subscription. The last Result is kept.
-func (o *Observer[T]) Close() {
-	if o.cancel != nil {
-		o.cancel()
-		o.cancel = nil
+func (s *subscription) Close() {
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
 	}
-	o.epoch++
+	s.epoch++
 }

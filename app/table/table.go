@@ -50,13 +50,6 @@ type Column[R any] struct {
 	Required bool
 }
 
-func (c Column[R]) width() string {
-	if c.Width == "" {
-		return "minmax(120px,1fr)"
-	}
-	return c.Width
-}
-
 // Defaults of Table's props.
 const (
 	DefaultRowHeight = 40
@@ -72,6 +65,10 @@ const (
 // re-filters only when the slice (or Where/WhereKey) changes, and go-app
 // compares the prop with reflect.DeepEqual, which is instant for the same
 // slice and costly for an equal copy.
+//
+// Only the props and a few small accessors depend on R: the work is done by
+// one grid type shared by every row type, so each Table[R] the app uses
+// adds little to app.wasm.
 type Table[R any] struct {
 	app.Compo
 
@@ -110,6 +107,129 @@ type Table[R any] struct {
 	// Empty is shown when there are no rows at all.
 	Empty string
 
+	g grid
+}
+
+// sync copies the props into the grid, with accessors that reach the rows
+// by index.
+func (t *Table[R]) sync() *grid {
+	g := &t.g
+	g.id, g.label, g.noun, g.empty = t.ID, t.Label, t.Noun, t.Empty
+	g.rowHeightProp, g.heightProp = t.RowHeight, t.Height
+	g.param, g.defaultSort, g.defaultDesc = t.Param, t.DefaultSort, t.DefaultDesc
+	g.selectable, g.selected, g.onSelect = t.Selectable, t.Selected, t.OnSelect
+	g.whereKey = t.WhereKey
+	g.nrows = len(t.Rows)
+	g.firstRow = nil
+	if len(t.Rows) > 0 {
+		g.firstRow = &t.Rows[0]
+	}
+	g.columns = g.columns[:0]
+	for i, c := range t.Columns {
+		g.columns = append(g.columns, colSpec{
+			index: i, ID: c.ID, Header: c.Header, Width: c.Width, Align: c.Align, Class: c.Class,
+			hasCell: c.Cell != nil, hasText: c.Text != nil, sortable: c.Compare != nil,
+			Hidden: c.Hidden, Required: c.Required,
+		})
+	}
+	g.hasWhere, g.hasKey, g.hasHref, g.hasClass = t.Where != nil, t.RowKey != nil, t.RowHref != nil, t.RowClass != nil
+	if g.rows == nil {
+		g.rows = t
+	}
+	return g
+}
+
+// rowAccess reaches the rows and the per-row props of a Table by index.
+// Table[R] implements it; grid calls it only for what sync reported set.
+type rowAccess interface {
+	where(i int) bool
+	text(col, i int) string
+	cell(col, i int) app.UI
+	compare(col, i, j int) int
+	key(i int) string
+	href(i int) string
+	class(i int) string
+}
+
+func (t *Table[R]) where(i int) bool          { return t.Where(t.Rows[i]) }
+func (t *Table[R]) text(col, i int) string    { return t.Columns[col].Text(t.Rows[i]) }
+func (t *Table[R]) cell(col, i int) app.UI    { return t.Columns[col].Cell(t.Rows[i]) }
+func (t *Table[R]) compare(col, i, j int) int { return t.Columns[col].Compare(t.Rows[i], t.Rows[j]) }
+func (t *Table[R]) key(i int) string          { return t.RowKey(t.Rows[i]) }
+func (t *Table[R]) href(i int) string         { return t.RowHref(t.Rows[i]) }
+func (t *Table[R]) class(i int) string        { return t.RowClass(t.Rows[i]) }
+
+// OnInit sets the initial state.
+func (t *Table[R]) OnInit() { t.sync().init() }
+
+// OnMount reads the view state from the URL and measures the viewport.
+func (t *Table[R]) OnMount(ctx app.Context) {
+	g := t.sync()
+	g.readURL(ctx)
+	ctx.Defer(g.measure)
+}
+
+// OnNav re-reads the view state when the URL changes (back/forward, a
+// link with other query parameters).
+func (t *Table[R]) OnNav(ctx app.Context) { t.sync().readURL(ctx) }
+
+// OnResize re-measures the viewport.
+func (t *Table[R]) OnResize(ctx app.Context) { t.sync().measure(ctx) }
+
+// Render draws the toolbar and the visible window of rows.
+func (t *Table[R]) Render() app.UI { return t.sync().render() }
+
+// ViewLen returns how many rows pass the filters.
+func (t *Table[R]) ViewLen() int {
+	g := t.sync()
+	g.ensureView()
+	return len(g.view)
+}
+
+// State returns the current view state.
+func (t *Table[R]) State() State { return t.g.state }
+
+// SetState replaces the view state, as a restored URL would.
+func (t *Table[R]) SetState(s State) {
+	t.g.state = s
+	t.g.active = -1
+}
+
+// colSpec is what the grid knows of a Column: everything but the
+// functions, which it reaches through rowAccess by the column's index.
+type colSpec struct {
+	index                      int // in Table.Columns
+	ID, Header, Width, Class   string
+	Align                      Align
+	hasCell, hasText, sortable bool
+	Hidden, Required           bool
+}
+
+func (c colSpec) width() string {
+	if c.Width == "" {
+		return "minmax(120px,1fr)"
+	}
+	return c.Width
+}
+
+// grid is the row-type-independent part of a Table: the props sync copied,
+// the view state and the rendering. Rows are known by index.
+type grid struct {
+	// Props, copied by Table.sync.
+	id, label, noun, empty              string
+	columns                             []colSpec
+	nrows                               int
+	firstRow                            any // pointer to the first row
+	whereKey                            string
+	rowHeightProp, heightProp           int
+	param, defaultSort                  string
+	defaultDesc                         bool
+	selectable                          bool
+	selected                            []string
+	onSelect                            func(ctx app.Context, keys []string)
+	hasWhere, hasKey, hasHref, hasClass bool
+	rows                                rowAccess
+
 	state   State
 	top     int // scrollTop in px
 	view    []int
@@ -117,10 +237,10 @@ type Table[R any] struct {
 	viewSig signature
 	texts   []string // lowercased filter text per row
 	textSig signature
-	active  int         // index into view, -1 for none
-	height  int         // measured viewport height in px, 0 before measuring
-	cols    []Column[R] // visible columns of the current render
-	gen     uint64      // bumped when what rows show changes
+	active  int       // index into view, -1 for none
+	height  int       // measured viewport height in px, 0 before measuring
+	cols    []colSpec // visible columns of the current render
+	gen     uint64    // bumped when what rows show changes
 	genKey  string
 }
 
@@ -134,58 +254,37 @@ type signature struct {
 	sorted bool
 }
 
-func (t *Table[R]) rowHeight() int {
-	if t.RowHeight > 0 {
-		return t.RowHeight
+func (t *grid) init() {
+	t.active = -1
+	t.state.Sort, t.state.Desc = t.defaultSort, t.defaultDesc
+}
+
+func (t *grid) rowHeight() int {
+	if t.rowHeightProp > 0 {
+		return t.rowHeightProp
 	}
 	return DefaultRowHeight
 }
 
-func (t *Table[R]) maxHeight() int {
-	if t.Height > 0 {
-		return t.Height
+func (t *grid) maxHeight() int {
+	if t.heightProp > 0 {
+		return t.heightProp
 	}
 	return DefaultHeight
 }
 
 // viewport returns the height in px of the rows' visible area.
-func (t *Table[R]) viewport() int {
+func (t *grid) viewport() int {
 	if t.height > 0 {
 		return t.height
 	}
 	return t.maxHeight() - t.rowHeight() // minus the sticky header
 }
 
-func (t *Table[R]) firstRowPtr() any {
-	if len(t.Rows) == 0 {
-		return nil
-	}
-	return &t.Rows[0]
-}
-
-// OnInit sets the initial state.
-func (t *Table[R]) OnInit() {
-	t.active = -1
-	t.state.Sort, t.state.Desc = t.DefaultSort, t.DefaultDesc
-}
-
-// OnMount reads the view state from the URL and measures the viewport.
-func (t *Table[R]) OnMount(ctx app.Context) {
-	t.readURL(ctx)
-	ctx.Defer(t.measure)
-}
-
-// OnNav re-reads the view state when the URL changes (back/forward, a
-// link with other query parameters).
-func (t *Table[R]) OnNav(ctx app.Context) { t.readURL(ctx) }
-
-// OnResize re-measures the viewport.
-func (t *Table[R]) OnResize(ctx app.Context) { t.measure(ctx) }
-
-func (t *Table[R]) readURL(ctx app.Context) {
-	s := DecodeState(ctx.Page().URL().Query(), t.Param)
+func (t *grid) readURL(ctx app.Context) {
+	s := DecodeState(ctx.Page().URL().Query(), t.param)
 	if s.Sort == "" {
-		s.Sort, s.Desc = t.DefaultSort, t.DefaultDesc
+		s.Sort, s.Desc = t.defaultSort, t.defaultDesc
 	}
 	if !s.Equal(t.state) {
 		t.state = s
@@ -193,7 +292,7 @@ func (t *Table[R]) readURL(ctx app.Context) {
 	}
 }
 
-func (t *Table[R]) measure(ctx app.Context) {
+func (t *grid) measure(ctx app.Context) {
 	grid := app.Window().GetElementByID(t.gridID())
 	if !grid.Truthy() {
 		return
@@ -205,22 +304,22 @@ func (t *Table[R]) measure(ctx app.Context) {
 }
 
 // writeURL mirrors the state into the page URL without navigating.
-func (t *Table[R]) writeURL(ctx app.Context) {
+func (t *grid) writeURL(ctx app.Context) {
 	u := *ctx.Page().URL()
 	q := u.Query()
 	s := t.state
-	if s.Sort == t.DefaultSort && s.Desc == t.DefaultDesc {
+	if s.Sort == t.defaultSort && s.Desc == t.defaultDesc {
 		s.Sort = "" // the default needs no parameter
 	}
-	s.Encode(q, t.Param)
+	s.Encode(q, t.param)
 	u.RawQuery = q.Encode()
 	ctx.Page().ReplaceURL(&u)
 }
 
-// columns returns the visible columns.
-func (t *Table[R]) columns() []Column[R] {
-	cols := make([]Column[R], 0, len(t.Columns))
-	for _, c := range t.Columns {
+// visibleColumns returns the visible columns.
+func (t *grid) visibleColumns() []colSpec {
+	cols := make([]colSpec, 0, len(t.columns))
+	for _, c := range t.columns {
 		if t.visible(c) {
 			cols = append(cols, c)
 		}
@@ -228,7 +327,7 @@ func (t *Table[R]) columns() []Column[R] {
 	return cols
 }
 
-func (t *Table[R]) visible(c Column[R]) bool {
+func (t *grid) visible(c colSpec) bool {
 	if c.Required {
 		return true
 	}
@@ -243,28 +342,27 @@ func (t *Table[R]) visible(c Column[R]) bool {
 	return false
 }
 
-func (t *Table[R]) column(id string) (Column[R], bool) {
-	for _, c := range t.Columns {
+func (t *grid) column(id string) (colSpec, bool) {
+	for _, c := range t.columns {
 		if c.ID == id {
 			return c, true
 		}
 	}
-	return Column[R]{}, false
+	return colSpec{}, false
 }
 
 // ensureView recomputes the filtered, sorted row order when its inputs
 // changed.
-func (t *Table[R]) ensureView() {
-	ptr := t.firstRowPtr()
-	tsig := signature{rows: ptr, n: len(t.Rows), ncols: len(t.Columns)}
+func (t *grid) ensureView() {
+	tsig := signature{rows: t.firstRow, n: t.nrows, ncols: len(t.columns)}
 	if t.texts == nil || t.textSig != tsig {
-		t.texts = make([]string, len(t.Rows))
+		t.texts = make([]string, t.nrows)
 		var b strings.Builder
-		for i, r := range t.Rows {
+		for i := range t.texts {
 			b.Reset()
-			for _, c := range t.Columns {
-				if c.Text != nil {
-					b.WriteString(strings.ToLower(c.Text(r)))
+			for _, c := range t.columns {
+				if c.hasText {
+					b.WriteString(strings.ToLower(t.rows.text(c.index, i)))
 					b.WriteByte('\x00')
 				}
 			}
@@ -274,13 +372,13 @@ func (t *Table[R]) ensureView() {
 		t.viewSig = signature{}
 	}
 	sortCol, sortable := t.column(t.state.Sort)
-	sortable = sortable && sortCol.Compare != nil
+	sortable = sortable && sortCol.sortable
 	vsig := signature{
-		rows:   ptr,
-		n:      len(t.Rows),
+		rows:   t.firstRow,
+		n:      t.nrows,
 		state:  t.state.Sort + "\x00" + strconv.FormatBool(t.state.Desc) + "\x00" + t.state.Filter,
-		where:  t.WhereKey,
-		ncols:  len(t.Columns),
+		where:  t.whereKey,
+		ncols:  len(t.columns),
 		sorted: sortable,
 	}
 	if t.view != nil && t.viewSig == vsig {
@@ -288,22 +386,23 @@ func (t *Table[R]) ensureView() {
 	}
 	m := NewMatcher(t.state.Filter)
 	keep := func(i int) bool {
-		if t.Where != nil && !t.Where(t.Rows[i]) {
+		if t.hasWhere && !t.rows.where(i) {
 			return false
 		}
 		return m.Empty() || m.Match(t.texts[i])
 	}
 	var cmp func(i, j int) int
 	if sortable {
-		cmp = func(i, j int) int { return sortCol.Compare(t.Rows[i], t.Rows[j]) }
+		col := sortCol.index
+		cmp = func(i, j int) int { return t.rows.compare(col, i, j) }
 	}
-	t.view = View(len(t.Rows), keep, cmp, t.state.Desc)
+	t.view = View(t.nrows, keep, cmp, t.state.Desc)
 	t.viewSig = vsig
-	t.total = len(t.Rows)
-	if t.Where != nil {
+	t.total = t.nrows
+	if t.hasWhere {
 		t.total = 0
-		for _, r := range t.Rows {
-			if t.Where(r) {
+		for i := range t.nrows {
+			if t.rows.where(i) {
 				t.total++
 			}
 		}
@@ -313,21 +412,15 @@ func (t *Table[R]) ensureView() {
 	}
 }
 
-// ViewLen returns how many rows pass the filters.
-func (t *Table[R]) ViewLen() int {
-	t.ensureView()
-	return len(t.view)
-}
+func (t *grid) gridID() string { return t.id + "-grid" }
 
-func (t *Table[R]) gridID() string { return t.ID + "-grid" }
+func (t *grid) rowID(i int) string { return t.id + "-row-" + strconv.Itoa(i) }
 
-func (t *Table[R]) rowID(i int) string { return t.ID + "-row-" + strconv.Itoa(i) }
-
-func (t *Table[R]) noun() string {
-	if t.Noun == "" {
+func (t *grid) nounOrRows() string {
+	if t.noun == "" {
 		return "rows"
 	}
-	return t.Noun
+	return t.noun
 }
 
 // CountLabel returns the row count line: "10,000 runs", or "1,234 of
@@ -339,17 +432,17 @@ func CountLabel(shown, total int, noun string) string {
 	return format.Int(shown) + " of " + format.Int(total) + " " + noun
 }
 
-// Render draws the toolbar and the visible window of rows.
-func (t *Table[R]) Render() app.UI {
+// render draws the toolbar and the visible window of rows.
+func (t *grid) render() app.UI {
 	t.ensureView()
-	cols := t.columns()
+	cols := t.visibleColumns()
 	t.cols = cols
 	t.bumpGen()
 	rh := t.rowHeight()
 	start, end := Window(t.top, t.viewport(), rh, len(t.view), overscan)
 
 	tracks := make([]string, 0, len(cols)+1)
-	if t.Selectable {
+	if t.selectable {
 		tracks = append(tracks, "40px")
 	}
 	for _, c := range cols {
@@ -362,18 +455,18 @@ func (t *Table[R]) Render() app.UI {
 		activeID = t.rowID(t.active)
 	}
 
-	return app.Div().Class("tbl").ID(t.ID).Body(
-		&tableToolbar[R]{T: t, Gen: t.gen, Filter: t.state.Filter, Count: CountLabel(len(t.view), t.total, t.noun())},
+	return app.Div().Class("tbl").ID(t.id).Body(
+		&tableToolbar{G: t, Gen: t.gen, Filter: t.state.Filter, Count: CountLabel(len(t.view), t.total, t.nounOrRows())},
 		app.Div().
 			ID(t.gridID()).
 			Class("tbl-grid").
 			DataSet("testid", "table").
 			Attr("role", "grid").
-			Attr("aria-label", t.Label).
+			Attr("aria-label", t.label).
 			Attr("aria-rowcount", len(t.view)+1).
 			Attr("aria-colcount", len(tracks)).
 			Attr("aria-activedescendant", activeID).
-			Attr("aria-multiselectable", t.Selectable).
+			Attr("aria-multiselectable", t.selectable).
 			TabIndex(0).
 			Attr("style", gridStyle).
 			OnScroll(t.onScroll, app.PassiveEvent()).
@@ -381,7 +474,7 @@ func (t *Table[R]) Render() app.UI {
 			OnClick(t.onClick).
 			OnChange(t.onCheck).
 			Body(
-				&tableHead[R]{T: t, Gen: t.gen, Sort: t.state.Sort, Desc: t.state.Desc},
+				&tableHead{G: t, Gen: t.gen, Sort: t.state.Sort, Desc: t.state.Desc},
 				app.If(len(t.view) == 0, func() app.UI { return t.renderEmpty() }).Else(func() app.UI {
 					// Rows sit in slots (row i in slot i mod n), positioned
 					// absolutely: scrolling rewrites only the rows that
@@ -397,12 +490,12 @@ func (t *Table[R]) Render() app.UI {
 							if vi < 0 {
 								return app.Div().Class("tr-slot").Hidden(true)
 							}
-							return &tableRow[R]{
-								T:        t,
+							return &tableRow{
+								G:        t,
 								Index:    vi,
 								Gen:      t.gen,
 								Active:   vi == t.active,
-								Selected: t.Selectable && t.isSelected(t.keyAt(vi)),
+								Selected: t.selectable && t.isSelected(t.keyAt(vi)),
 							}
 						}))
 				}),
@@ -410,28 +503,28 @@ func (t *Table[R]) Render() app.UI {
 	)
 }
 
-func (t *Table[R]) renderToolbar() app.UI {
+func (t *grid) renderToolbar() app.UI {
 	total := t.total
 	return app.Div().Class("tbl-toolbar").Body(
-		app.Label().Class("tbl-filter").For(t.ID+"-filter").Body(
-			app.Span().Class("sr-only").Text("Filter "+t.noun()),
+		app.Label().Class("tbl-filter").For(t.id+"-filter").Body(
+			app.Span().Class("sr-only").Text("Filter "+t.nounOrRows()),
 			app.Input().
-				ID(t.ID+"-filter").
+				ID(t.id+"-filter").
 				Type("search").
 				Class("input").
-				DataSet("filter", t.ID).
-				Placeholder("Filter "+t.noun()+"…  ( / )").
+				DataSet("filter", t.id).
+				Placeholder("Filter "+t.nounOrRows()+"…  ( / )").
 				AutoComplete(false).
 				Attr("aria-controls", t.gridID()).
 				Value(t.state.Filter).
 				OnInput(t.onFilter),
 		),
-		app.Span().Class("tbl-count").Attr("aria-live", "polite").Text(CountLabel(len(t.view), total, t.noun())),
+		app.Span().Class("tbl-count").Attr("aria-live", "polite").Text(CountLabel(len(t.view), total, t.nounOrRows())),
 		app.Details().Class("tbl-cols menu").Body(
 			app.Summary().Class("btn btn-ghost btn-sm").Text("Columns"),
 			app.Div().Class("menu-panel").Attr("role", "group").Attr("aria-label", "Visible columns").OnChange(t.onColumnToggle).Body(
-				app.Range(t.Columns).Slice(func(i int) app.UI {
-					c := t.Columns[i]
+				app.Range(t.columns).Slice(func(i int) app.UI {
+					c := t.columns[i]
 					box := app.Input().
 						Type("checkbox").
 						DataSet("col", c.ID).
@@ -446,9 +539,9 @@ func (t *Table[R]) renderToolbar() app.UI {
 	)
 }
 
-func (t *Table[R]) renderHeader(cols []Column[R]) app.UI {
+func (t *grid) renderHeader(cols []colSpec) app.UI {
 	cells := make([]app.UI, 0, len(cols)+1)
-	if t.Selectable {
+	if t.selectable {
 		cells = append(cells, app.Div().Class("th th-check").Attr("role", "columnheader").Body(
 			app.Span().Class("sr-only").Text("Selected"),
 		))
@@ -456,14 +549,14 @@ func (t *Table[R]) renderHeader(cols []Column[R]) app.UI {
 	for _, c := range cols {
 		sortState := "none"
 		arrow := ""
-		if c.ID == t.state.Sort && c.Compare != nil {
+		if c.ID == t.state.Sort && c.sortable {
 			sortState, arrow = "ascending", "↑"
 			if t.state.Desc {
 				sortState, arrow = "descending", "↓"
 			}
 		}
 		var content app.UI
-		if c.Compare != nil {
+		if c.sortable {
 			content = app.Button().
 				Type("button").
 				Class("th-sort").
@@ -482,14 +575,14 @@ func (t *Table[R]) renderHeader(cols []Column[R]) app.UI {
 	return app.Div().Class("tbl-head tr").Attr("role", "row").Attr("aria-rowindex", 1).Body(cells...)
 }
 
-func (t *Table[R]) renderRow(cols []Column[R], vi int, active, selected bool) app.UI {
-	r := t.Rows[t.view[vi]]
+func (t *grid) renderRow(cols []colSpec, vi int, active, selected bool) app.UI {
+	ri := t.view[vi]
 	key := ""
-	if t.RowKey != nil {
-		key = t.RowKey(r)
+	if t.hasKey {
+		key = t.rows.key(ri)
 	}
 	cells := make([]app.UI, 0, len(cols)+1)
-	if t.Selectable {
+	if t.selectable {
 		cells = append(cells, app.Div().Class("td td-check").Attr("role", "gridcell").Body(
 			app.Input().
 				Type("checkbox").
@@ -503,10 +596,10 @@ func (t *Table[R]) renderRow(cols []Column[R], vi int, active, selected bool) ap
 	for _, c := range cols {
 		var content app.UI
 		switch {
-		case c.Cell != nil:
-			content = c.Cell(r)
-		case c.Text != nil:
-			content = app.Text(c.Text(r))
+		case c.hasCell:
+			content = t.rows.cell(c.index, ri)
+		case c.hasText:
+			content = app.Text(t.rows.text(c.index, ri))
 		}
 		cells = append(cells, app.Div().Class("td", alignClass(c.Align), c.Class).Attr("role", "gridcell").Body(content))
 	}
@@ -517,10 +610,10 @@ func (t *Table[R]) renderRow(cols []Column[R], vi int, active, selected bool) ap
 	if selected {
 		class += " selected"
 	}
-	if t.RowClass != nil {
-		class += " " + t.RowClass(r)
+	if t.hasClass {
+		class += " " + t.rows.class(ri)
 	}
-	if t.RowHref != nil {
+	if t.hasHref {
 		class += " linked"
 	}
 	id := "" // only the active row needs an id (aria-activedescendant)
@@ -540,16 +633,16 @@ func (t *Table[R]) renderRow(cols []Column[R], vi int, active, selected bool) ap
 		Body(cells...)
 }
 
-func (t *Table[R]) renderEmpty() app.UI {
-	if len(t.Rows) == 0 {
-		msg := t.Empty
+func (t *grid) renderEmpty() app.UI {
+	if t.nrows == 0 {
+		msg := t.empty
 		if msg == "" {
-			msg = "No " + t.noun() + " yet."
+			msg = "No " + t.nounOrRows() + " yet."
 		}
 		return app.Div().Class("tbl-empty").Text(msg)
 	}
 	return app.Div().Class("tbl-empty").Body(
-		app.P().Text("No "+t.noun()+" match the current filters."),
+		app.P().Text("No "+t.nounOrRows()+" match the current filters."),
 		app.If(t.state.Filter != "", func() app.UI {
 			return app.Button().Type("button").Class("btn btn-sm").DataSet("action", "clear-filter").Text("Clear filter")
 		}),
@@ -566,8 +659,8 @@ func alignClass(a Align) string {
 	return ""
 }
 
-func (t *Table[R]) isSelected(key string) bool {
-	for _, k := range t.Selected {
+func (t *grid) isSelected(key string) bool {
+	for _, k := range t.selected {
 		if k == key {
 			return true
 		}
@@ -577,7 +670,7 @@ func (t *Table[R]) isSelected(key string) bool {
 
 // onScroll moves the rendered window; scroll events that leave it
 // unchanged skip the render of the table and its ancestors.
-func (t *Table[R]) onScroll(ctx app.Context, e app.Event) {
+func (t *grid) onScroll(ctx app.Context, e app.Event) {
 	// Only scrollTop is read: reading sizes here would force a layout on
 	// every event. The viewport is measured on mount and resize.
 	top := ctx.JSSrc().Get("scrollTop").Int()
@@ -592,7 +685,7 @@ func (t *Table[R]) onScroll(ctx app.Context, e app.Event) {
 
 // onKeyDown moves the active row with the arrow, page, Home and End keys,
 // opens it with Enter and toggles its selection with Space.
-func (t *Table[R]) onKeyDown(ctx app.Context, e app.Event) {
+func (t *grid) onKeyDown(ctx app.Context, e app.Event) {
 	key := e.Get("key").String()
 	target := e.Get("target")
 	if target.Truthy() && target.Get("tagName").String() == "INPUT" {
@@ -609,7 +702,7 @@ func (t *Table[R]) onKeyDown(ctx app.Context, e app.Event) {
 		}
 		return
 	case " ":
-		if t.Selectable && t.active >= 0 && t.active < len(t.view) {
+		if t.selectable && t.active >= 0 && t.active < len(t.view) {
 			e.PreventDefault()
 			t.toggle(ctx, t.keyAt(t.active))
 		}
@@ -633,7 +726,7 @@ func (t *Table[R]) onKeyDown(ctx app.Context, e app.Event) {
 // header, the clear-filter button, and rows (which open). Reading the
 // target's data attributes avoids per-row handlers, whose closures go-app
 // would not rebind when the window scrolls.
-func (t *Table[R]) onClick(ctx app.Context, e app.Event) {
+func (t *grid) onClick(ctx app.Context, e app.Event) {
 	target := e.Get("target")
 	if !target.Truthy() {
 		return
@@ -664,7 +757,7 @@ func (t *Table[R]) onClick(ctx app.Context, e app.Event) {
 }
 
 // onCheck toggles the selection of the row whose checkbox changed.
-func (t *Table[R]) onCheck(ctx app.Context, e app.Event) {
+func (t *grid) onCheck(ctx app.Context, e app.Event) {
 	target := e.Get("target")
 	if !target.Truthy() || !target.Get("classList").Call("contains", "row-check").Bool() {
 		ctx.PreventUpdate()
@@ -673,20 +766,20 @@ func (t *Table[R]) onCheck(ctx app.Context, e app.Event) {
 	t.toggle(ctx, target.Get("dataset").Get("key").String())
 }
 
-func (t *Table[R]) keyAt(vi int) string {
-	if t.RowKey == nil {
+func (t *grid) keyAt(vi int) string {
+	if !t.hasKey {
 		return ""
 	}
-	return t.RowKey(t.Rows[t.view[vi]])
+	return t.rows.key(t.view[vi])
 }
 
-func (t *Table[R]) toggle(ctx app.Context, key string) {
-	if key == "" || t.OnSelect == nil {
+func (t *grid) toggle(ctx app.Context, key string) {
+	if key == "" || t.onSelect == nil {
 		return
 	}
-	keys := make([]string, 0, len(t.Selected)+1)
+	keys := make([]string, 0, len(t.selected)+1)
 	found := false
-	for _, k := range t.Selected {
+	for _, k := range t.selected {
 		if k == key {
 			found = true
 			continue
@@ -696,22 +789,22 @@ func (t *Table[R]) toggle(ctx app.Context, key string) {
 	if !found {
 		keys = append(keys, key)
 	}
-	t.OnSelect(ctx, keys)
+	t.onSelect(ctx, keys)
 }
 
-func (t *Table[R]) open(ctx app.Context, vi int) {
-	if t.RowHref == nil {
+func (t *grid) open(ctx app.Context, vi int) {
+	if !t.hasHref {
 		return
 	}
-	if href := t.RowHref(t.Rows[t.view[vi]]); href != "" {
+	if href := t.rows.href(t.view[vi]); href != "" {
 		ctx.Navigate(href)
 	}
 }
 
-// SortBy cycles the sort of column id: ascending, then descending, then
+// sortBy cycles the sort of column id: ascending, then descending, then
 // back to ascending.
-func (t *Table[R]) sortBy(ctx app.Context, id string) {
-	if c, ok := t.column(id); !ok || c.Compare == nil {
+func (t *grid) sortBy(ctx app.Context, id string) {
+	if c, ok := t.column(id); !ok || !c.sortable {
 		return
 	}
 	if t.state.Sort == id {
@@ -723,11 +816,11 @@ func (t *Table[R]) sortBy(ctx app.Context, id string) {
 	t.writeURL(ctx)
 }
 
-func (t *Table[R]) onFilter(ctx app.Context, e app.Event) {
+func (t *grid) onFilter(ctx app.Context, e app.Event) {
 	t.setFilter(ctx, ctx.JSSrc().Get("value").String())
 }
 
-func (t *Table[R]) setFilter(ctx app.Context, f string) {
+func (t *grid) setFilter(ctx app.Context, f string) {
 	if f == t.state.Filter {
 		return
 	}
@@ -740,15 +833,15 @@ func (t *Table[R]) setFilter(ctx app.Context, f string) {
 	t.writeURL(ctx)
 }
 
-func (t *Table[R]) onColumnToggle(ctx app.Context, e app.Event) {
+func (t *grid) onColumnToggle(ctx app.Context, e app.Event) {
 	target := e.Get("target")
 	if !target.Truthy() {
 		return
 	}
 	id := target.Get("dataset").Get("col").String()
 	show := target.Get("checked").Bool()
-	vis := make([]string, 0, len(t.Columns))
-	for _, c := range t.Columns {
+	vis := make([]string, 0, len(t.columns))
+	for _, c := range t.columns {
 		if c.ID == id {
 			if show {
 				vis = append(vis, c.ID)
@@ -766,9 +859,9 @@ func (t *Table[R]) onColumnToggle(ctx app.Context, e app.Event) {
 	t.writeURL(ctx)
 }
 
-func (t *Table[R]) isDefaultColumns(vis []string) bool {
+func (t *grid) isDefaultColumns(vis []string) bool {
 	var def []string
-	for _, c := range t.Columns {
+	for _, c := range t.columns {
 		if !c.Hidden || c.Required {
 			def = append(def, c.ID)
 		}
@@ -776,24 +869,15 @@ func (t *Table[R]) isDefaultColumns(vis []string) bool {
 	return strings.Join(def, ",") == strings.Join(vis, ",")
 }
 
-// State returns the current view state.
-func (t *Table[R]) State() State { return t.state }
-
-// SetState replaces the view state, as a restored URL would.
-func (t *Table[R]) SetState(s State) {
-	t.state = s
-	t.active = -1
-}
-
 // bumpGen advances t.gen when anything the rows, header or toolbar show
 // (other than a row's index, activity and selection, which are their own
 // props) may have changed: data, sort, filter, visible columns, size.
 // Sub-components whose props are unchanged are not re-rendered, so a
 // scroll re-renders only the rows that enter the window.
-func (t *Table[R]) bumpGen() {
+func (t *grid) bumpGen() {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%p|%d|%s|%t|%s|%s|%d|%t|%d", t.firstRowPtr(), len(t.Rows), t.state.Sort, t.state.Desc,
-		t.state.Filter, t.WhereKey, t.rowHeight(), t.Selectable, len(t.Columns))
+	fmt.Fprintf(&b, "%p|%d|%s|%t|%s|%s|%d|%t|%d", t.firstRow, t.nrows, t.state.Sort, t.state.Desc,
+		t.state.Filter, t.whereKey, t.rowHeight(), t.selectable, len(t.columns))
 	for _, c := range t.cols {
 		b.WriteString("|" + c.ID)
 	}
@@ -805,9 +889,9 @@ func (t *Table[R]) bumpGen() {
 
 // tableRow is one rendered row. Its props change only when the row's
 // slot shows another row, or when the table's generation moves.
-type tableRow[R any] struct {
+type tableRow struct {
 	app.Compo
-	T        *Table[R]
+	G        *grid
 	Index    int
 	Gen      uint64
 	Active   bool
@@ -815,8 +899,8 @@ type tableRow[R any] struct {
 }
 
 // Render draws the row's cells.
-func (r *tableRow[R]) Render() app.UI {
-	t := r.T
+func (r *tableRow) Render() app.UI {
+	t := r.G
 	if r.Index < 0 || r.Index >= len(t.view) {
 		return app.Div().Class("tr-slot").Hidden(true)
 	}
@@ -825,25 +909,25 @@ func (r *tableRow[R]) Render() app.UI {
 
 // tableHead is the header row; it re-renders when the sort or the
 // generation changes.
-type tableHead[R any] struct {
+type tableHead struct {
 	app.Compo
-	T    *Table[R]
+	G    *grid
 	Gen  uint64
 	Sort string
 	Desc bool
 }
 
 // Render draws the column headers.
-func (h *tableHead[R]) Render() app.UI { return h.T.renderHeader(h.T.cols) }
+func (h *tableHead) Render() app.UI { return h.G.renderHeader(h.G.cols) }
 
 // tableToolbar holds the filter, the row count and the column menu.
-type tableToolbar[R any] struct {
+type tableToolbar struct {
 	app.Compo
-	T      *Table[R]
+	G      *grid
 	Gen    uint64
 	Filter string
 	Count  string
 }
 
 // Render draws the toolbar.
-func (b *tableToolbar[R]) Render() app.UI { return b.T.renderToolbar() }
+func (b *tableToolbar) Render() app.UI { return b.G.renderToolbar() }

@@ -76,18 +76,18 @@ func TestTableVirtualizesTenThousandRows(t *testing.T) {
 	}
 
 	// Scrolled to the middle, the window follows.
-	tbl.top = 40 * 5000
+	tbl.g.top = 40 * 5000
 	_, rows, keys, _ := render(tbl)
 	lo, hi := 1<<30, -1
 	for _, k := range keys {
 		n, _ := strconv.Atoi(strings.TrimPrefix(k, "row-"))
 		lo, hi = min(lo, n), max(hi, n)
 	}
-	start, end := Window(tbl.top, tbl.viewport(), DefaultRowHeight, 10000, overscan)
+	start, end := Window(tbl.g.top, tbl.g.viewport(), DefaultRowHeight, 10000, overscan)
 	if rows >= 200 || lo != start || hi != end-1 || rows != end-start {
 		t.Errorf("scrolled window: %d rows %d..%d; want <200 rows %d..%d", rows, lo, hi, start, end-1)
 	}
-	if start > 5000 || end <= 5000+tbl.viewport()/DefaultRowHeight {
+	if start > 5000 || end <= 5000+tbl.g.viewport()/DefaultRowHeight {
 		t.Errorf("window %d..%d misses the visible rows from 5000", start, end)
 	}
 }
@@ -203,12 +203,12 @@ func TestTableSelection(t *testing.T) {
 	if !regexp.MustCompile(`aria-selected[ >]`).MatchString(html) { // SSR writes true as a bare attribute
 		t.Error("selected row is not marked")
 	}
-	tbl.ensureView()
-	tbl.toggle(app.Context{}, "row-3")
+	tbl.sync().ensureView()
+	tbl.g.toggle(app.Context{}, "row-3")
 	if strings.Join(got, ",") != "row-2,row-3" {
 		t.Errorf("toggle on = %v; want [row-2 row-3]", got)
 	}
-	tbl.toggle(app.Context{}, "row-2")
+	tbl.g.toggle(app.Context{}, "row-2")
 	if strings.Join(got, ",") != "" {
 		t.Errorf("toggle off = %v; want []", got)
 	}

@@ -75,7 +75,7 @@ func TestTableInBrowser(t *testing.T) {
 		found = found || k == "row-5003"
 	}
 	if !found || len(domRows()) >= 200 {
-		t.Errorf("after scrolling to row 5000 (scrollTop %d, top %d, viewport %d), DOM rows = %v", grid.Get("scrollTop").Int(), tbl.top, tbl.viewport(), domRows())
+		t.Errorf("after scrolling to row 5000 (scrollTop %d, top %d, viewport %d), DOM rows = %v", grid.Get("scrollTop").Int(), tbl.g.top, tbl.g.viewport(), domRows())
 	}
 
 	// Sort by clicking the header button, twice.

@@ -32,7 +32,7 @@ func TestPrecompressRoundTrip(t *testing.T) {
 			if err := os.WriteFile(path, tt.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			s, err := precompress(path, 5, 6)
+			s, err := precompress(path, Options{Quality: 5, Window: 22, Level: 6})
 			if err != nil {
 				t.Fatalf("precompress: %v", err)
 			}
@@ -69,18 +69,20 @@ func TestPrecompressRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name           string
-		path           string
-		quality, level int
+		name string
+		path string
+		opts Options
 	}{
-		{"missing file", filepath.Join(t.TempDir(), "nope"), 9, 9},
-		{"brotli quality too high", path, 12, 9},
-		{"gzip level zero", path, 9, 0},
+		{"missing file", filepath.Join(t.TempDir(), "nope"), Options{9, 22, 9}},
+		{"brotli quality too high", path, Options{12, 22, 9}},
+		{"brotli window too large for browsers", path, Options{9, 25, 9}},
+		{"brotli window too small", path, Options{9, 9, 9}},
+		{"gzip level zero", path, Options{9, 22, 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := precompress(tt.path, tt.quality, tt.level); err == nil {
-				t.Errorf("precompress(%q, %d, %d) = nil error; want an error", tt.path, tt.quality, tt.level)
+			if _, err := precompress(tt.path, tt.opts); err == nil {
+				t.Errorf("precompress(%q, %+v) = nil error; want an error", tt.path, tt.opts)
 			}
 		})
 	}
