@@ -36,6 +36,12 @@ func appendLogPage(b []byte, p *api.LogPage) ([]byte, bool) {
 		}
 		b = append(b, ']')
 	}
+	return appendLogPageEnd(b, p), true
+}
+
+// appendLogPageEnd appends the fields of p after its lines, and the
+// closing brace and newline.
+func appendLogPageEnd(b []byte, p *api.LogPage) []byte {
 	b = append(b, `,"total":`...)
 	b = strconv.AppendInt(b, p.Total, 10)
 	b = append(b, `,"next":`...)
@@ -48,7 +54,7 @@ func appendLogPage(b []byte, p *api.LogPage) ([]byte, bool) {
 	b = strconv.AppendInt(b, p.ScannedFrom, 10)
 	b = append(b, `,"scanned_to":`...)
 	b = strconv.AppendInt(b, p.ScannedTo, 10)
-	return append(b, "}\n"...), true
+	return append(b, "}\n"...)
 }
 
 func appendLogLine(b []byte, l *studio.LogLine) ([]byte, bool) {
@@ -124,38 +130,69 @@ func appendMetrics(b []byte, m *api.MetricsResponse) ([]byte, bool) {
 
 // appendTime appends t as time.Time.MarshalJSON does.
 func appendTime(b []byte, t time.Time) ([]byte, bool) {
+	if t.Location() == time.UTC {
+		if sec := t.Unix(); sec >= minUTC && sec < maxUTC {
+			return appendUTC(b, sec, t.Nanosecond()), true
+		}
+		return b, false // MarshalJSON rejects years outside 0..9999
+	}
 	if y := t.Year(); y < 0 || y > 9999 {
 		return b, false
 	}
 	if _, off := t.Zone(); off <= -24*3600 || off >= 24*3600 {
 		return b, false // MarshalJSON rejects zone offsets of a day or more
 	}
-	if t.Location() == time.UTC {
-		return appendUTC(b, t), true
-	}
 	b = append(b, '"')
 	b = t.AppendFormat(b, time.RFC3339Nano)
 	return append(b, '"'), true
 }
 
-// appendUTC appends t, a UTC time of year 0..9999, quoted, as
-// time.RFC3339Nano formats it (the fraction without trailing zeros, "Z"),
-// several times faster than the general AppendFormat.
-func appendUTC(b []byte, t time.Time) []byte {
-	y, mo, d := t.Date()
-	h, mi, s := t.Clock()
+// The Unix times of 0000-01-01 and 10000-01-01, UTC.
+const (
+	minUTC = -62167219200
+	maxUTC = 253402300800
+)
+
+// appendUTC appends the UTC time sec (Unix seconds, years 0..9999) and
+// nsec nanoseconds, quoted, as time.RFC3339Nano formats it (the fraction
+// without trailing zeros, "Z"), several times faster than AppendFormat:
+// the date comes from integer arithmetic on the day number (the civil
+// calendar algorithm of H. Hinnant), without time's location lookups.
+func appendUTC(b []byte, sec int64, nsec int) []byte {
+	days, s := (sec-minUTC)/86400, int((sec-minUTC)%86400) // since 0000-01-01
+	// Days since -0400-03-01: a 400-year era earlier keeps z >= 0.
+	z := days - 60 + 146097
+	era, doe := z/146097, z%146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := int(doy - (153*mp+2)/5 + 1)
+	mo := int(mp + 3)
+	y := int(yoe + era*400 - 400)
+	if mo > 12 {
+		mo -= 12
+		y++
+	}
+	h, mi := s/3600, s/60%60
+	s %= 60
 	b = append(b, '"',
 		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
 		byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
 		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
-	if ns := t.Nanosecond(); ns != 0 {
+	if nsec != 0 {
 		var frac [10]byte
 		frac[0] = '.'
-		for i := 9; i >= 1; i-- {
-			frac[i] = byte('0' + ns%10)
-			ns /= 10
-		}
 		n := 10
+		if nsec%1_000_000 == 0 { // whole milliseconds, as log line times are
+			ms := nsec / 1_000_000
+			frac[1], frac[2], frac[3] = byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10)
+			n = 4
+		} else {
+			for i := 9; i >= 1; i-- {
+				frac[i] = byte('0' + nsec%10)
+				nsec /= 10
+			}
+		}
 		for frac[n-1] == '0' {
 			n--
 		}
@@ -194,6 +231,25 @@ var jsonSafe = func() (safe [utf8.RuneSelf]bool) {
 	return safe
 }()
 
+// jsonPlain is jsonSafe as 0 or 1 for every byte value (0 from 0x80 up).
+var jsonPlain = func() (plain [256]uint8) {
+	for c, safe := range jsonSafe {
+		if safe {
+			plain[c] = 1
+		}
+	}
+	return plain
+}()
+
+// plain8 reports whether the first 8 bytes of s are all bytes that
+// appendString copies as they are. Its table lookups have no branches:
+// twice as fast as testing the bytes one by one on log messages.
+func plain8(s string) bool {
+	_ = s[7]
+	return jsonPlain[s[0]]&jsonPlain[s[1]]&jsonPlain[s[2]]&jsonPlain[s[3]]&
+		jsonPlain[s[4]]&jsonPlain[s[5]]&jsonPlain[s[6]]&jsonPlain[s[7]] != 0
+}
+
 // appendString appends s as a JSON string the way encoding/json does with
 // HTML escaping on: <, > and & as \u003c..., U+2028 and U+2029 escaped,
 // invalid UTF-8 replaced by \ufffd.
@@ -201,6 +257,11 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip eight safe bytes at a time: messages are mostly plain ASCII.
+		if i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if jsonSafe[c] {
 				i++

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiinfra/studio/shared/api"
 	"github.com/aiinfra/studio/shared/studio"
@@ -142,4 +143,27 @@ func FuzzAppendMetrics(f *testing.F) {
 			t.Fatalf("\n got %s\nwant %s", got, want)
 		}
 	})
+}
+
+// TestPlain8 holds the eight-byte test of appendString to jsonSafe: every
+// byte value at every position among safe bytes, and pairs of bytes.
+func TestPlain8(t *testing.T) {
+	safe := func(c byte) bool { return c < utf8.RuneSelf && jsonSafe[c] }
+	for p := range 8 {
+		for c := range 256 {
+			s := []byte("ab~ \x7fz09")
+			s[p] = byte(c)
+			if got := plain8(string(s)); got != safe(byte(c)) {
+				t.Fatalf("plain8(%q) = %v", s, got)
+			}
+		}
+	}
+	for c := range 256 {
+		for d := range 256 {
+			s := []byte{'x', byte(c), 'y', 'y', 'y', 'y', byte(d), 'x'}
+			if got, want := plain8(string(s)), safe(byte(c)) && safe(byte(d)); got != want {
+				t.Fatalf("plain8(%q) = %v; want %v", s, got, want)
+			}
+		}
+	}
 }

@@ -29,3 +29,32 @@ func FuzzAppendUTC(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendUTCEveryDay compares appendTime with time's own formatting on
+// every day of years 0..9999, at a time of day and a fraction that change
+// from day to day, and at both ends of every 13th day.
+func TestAppendUTCEveryDay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("3,652,425 days")
+	}
+	var got, want []byte
+	fracs := []int{0, 1, 10, 120_000_000, 5_000_000, 999_999_999, 30_000_000, 123_456_789, 700_000_000}
+	for i, sec := 0, int64(minUTC); sec < maxUTC; i, sec = i+1, sec+86400 {
+		tms := []time.Time{time.Unix(sec+int64(i*7919)%86400, int64(fracs[i%len(fracs)])).UTC()}
+		if i%13 == 0 {
+			tms = append(tms, time.Unix(sec, 0).UTC(), time.Unix(sec+86399, 999_000_000).UTC())
+		}
+		for _, tm := range tms {
+			want = append(append(append(want[:0], '"'), tm.AppendFormat(nil, time.RFC3339Nano)...), '"')
+			var ok bool
+			if got, ok = appendTime(got[:0], tm); !ok || !bytes.Equal(got, want) {
+				t.Fatalf("appendTime(%v) = %s, %v; want %s", tm, got, ok, want)
+			}
+		}
+	}
+	for _, tm := range []time.Time{time.Unix(minUTC-1, 999_999_999).UTC(), time.Unix(maxUTC, 0).UTC()} {
+		if _, ok := appendTime(nil, tm); ok {
+			t.Errorf("appendTime(%v) accepted a year outside 0..9999", tm)
+		}
+	}
+}

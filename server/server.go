@@ -55,6 +55,10 @@ type Options struct {
 	// SendQueue bounds the messages waiting for one WebSocket (default
 	// 256); a subscriber that falls further behind is dropped.
 	SendQueue int
+	// LogCacheBytes bounds the cache of encoded log lines that serves
+	// unfiltered log pages (default DefaultLogCacheBytes); a negative
+	// value disables it.
+	LogCacheBytes int64
 }
 
 // Server is the HTTP and WebSocket front of a Store. Create it with New,
@@ -68,6 +72,10 @@ type Server struct {
 	router  *mux.Router
 	// dashboard caches the JSON of the store's dashboard.
 	dashboard dashboardJSON
+	// logs caches encoded log lines; nil when disabled.
+	logs *logCache
+	// metrics caches encoded metrics responses (metrics_cache.go).
+	metrics metricsJSON
 }
 
 // New returns a Server for st. It starts no goroutine; Run does.
@@ -96,7 +104,13 @@ func newServer(st *store.Store, src runSource, opts Options) *Server {
 		origins = append(origins, p)
 	}
 	opts.AllowedOrigins = origins
+	if opts.LogCacheBytes == 0 {
+		opts.LogCacheBytes = DefaultLogCacheBytes
+	}
 	s := &Server{store: st, opts: opts, log: opts.Logger}
+	if opts.LogCacheBytes > 0 {
+		s.logs = newLogCache(opts.LogCacheBytes)
+	}
 	s.hub = newHub(src, hubConfig{
 		log:      opts.Logger,
 		interval: opts.TickInterval,

@@ -13,6 +13,8 @@
 //	-origins  STUDIO_ORIGINS       extra allowed WebSocket origins, comma-separated
 //	-log      STUDIO_LOG           log format: text or json (default text)
 //	-log-level STUDIO_LOG_LEVEL    debug, info, warn or error (default info)
+//	-log-cache STUDIO_LOG_CACHE    bound of the cache of encoded log lines,
+//	                               such as 64MiB or 1GiB; 0 disables it (default 192MiB)
 package main
 
 import (
@@ -23,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -72,6 +75,9 @@ type config struct {
 	origins   []string
 	logFormat string
 	logLevel  slog.Level
+	// logCache is server.Options.LogCacheBytes: 0 means the default
+	// bound, a negative value disables the cache.
+	logCache int64
 	// readHeaderTimeout and readTimeout bound how long a client may take
 	// to send a request's headers and the whole request; zero means
 	// defaultReadHeaderTimeout and defaultReadTimeout. No flag sets them:
@@ -106,6 +112,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	origins := fs.String("origins", env("STUDIO_ORIGINS", ""), "extra allowed WebSocket origin `patterns`, comma-separated (env STUDIO_ORIGINS)")
 	logFormat := fs.String("log", env("STUDIO_LOG", "text"), "log `format`: text or json (env STUDIO_LOG)")
 	logLevel := fs.String("log-level", env("STUDIO_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (env STUDIO_LOG_LEVEL)")
+	logCache := fs.String("log-cache", env("STUDIO_LOG_CACHE", formatSize(server.DefaultLogCacheBytes)), "`size` of the cache of encoded log lines, such as 64MiB or 1GiB; 0 disables it (env STUDIO_LOG_CACHE)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -137,10 +144,50 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		return config{}, fmt.Errorf("invalid log level %q: want debug, info, warn or error", *logLevel)
 	}
+	if cfg.logCache, err = parseSize(*logCache); err != nil {
+		return config{}, fmt.Errorf("invalid log cache size %q: want bytes with an optional KiB, MiB or GiB suffix, such as 256MiB, or 0 to disable it", *logCache)
+	}
+	if cfg.logCache == 0 {
+		cfg.logCache = -1
+	}
 	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
 		return config{}, fmt.Errorf("invalid address %q: want host:port", cfg.addr)
 	}
 	return cfg, nil
+}
+
+// sizeUnits are the suffixes parseSize accepts, largest first.
+var sizeUnits = []struct {
+	suffix string
+	bytes  int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+
+// parseSize parses a byte count with an optional binary unit: "4096",
+// "512KiB", "256MiB", "1GiB".
+func parseSize(s string) (int64, error) {
+	mult := int64(1)
+	for _, u := range sizeUnits {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(n), u.bytes
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("invalid size %q", s)
+	}
+	return n * mult, nil
+}
+
+// formatSize formats n bytes for parseSize, in the largest unit that
+// divides it.
+func formatSize(n int64) string {
+	for _, u := range sizeUnits {
+		if n != 0 && n%u.bytes == 0 {
+			return strconv.FormatInt(n/u.bytes, 10) + u.suffix
+		}
+	}
+	return "0"
 }
 
 // newLogger returns the logger cfg asks for, writing to out.
@@ -183,6 +230,7 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(net.Addr)
 		Chaos:          cfg.chaos,
 		AllowedOrigins: cfg.origins,
 		WebHandler:     webHandler(cfg, log),
+		LogCacheBytes:  cfg.logCache,
 	})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

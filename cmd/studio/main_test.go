@@ -15,11 +15,12 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/aiinfra/studio/server"
 	"github.com/aiinfra/studio/shared/api"
 )
 
 func TestParseConfig(t *testing.T) {
-	defaults := config{addr: "127.0.0.1:8080", seed: 42, scale: 1, web: "web", tick: time.Second, logFormat: "text", logLevel: slog.LevelInfo}
+	defaults := config{addr: "127.0.0.1:8080", seed: 42, scale: 1, web: "web", tick: time.Second, logFormat: "text", logLevel: slog.LevelInfo, logCache: server.DefaultLogCacheBytes}
 	tests := []struct {
 		name    string
 		args    []string
@@ -31,8 +32,13 @@ func TestParseConfig(t *testing.T) {
 		{"flags", []string{"-addr", "0.0.0.0:9000", "-seed", "7", "-scale", "3", "-tick", "20ms", "-chaos", "1", "-origins", "a.test, *.b.test", "-log", "json", "-log-level", "debug", "-web", "/srv/web"}, nil,
 			func(c *config) {
 				*c = config{addr: "0.0.0.0:9000", seed: 7, scale: 3, web: "/srv/web", tick: 20 * time.Millisecond, chaos: true,
-					origins: []string{"a.test", "*.b.test"}, logFormat: "json", logLevel: slog.LevelDebug}
+					origins: []string{"a.test", "*.b.test"}, logFormat: "json", logLevel: slog.LevelDebug, logCache: server.DefaultLogCacheBytes}
 			}, ""},
+		{"log cache size", []string{"-log-cache", "64MiB"}, nil, func(c *config) { c.logCache = 64 << 20 }, ""},
+		{"log cache from the environment", nil, map[string]string{"STUDIO_LOG_CACHE": "1GiB"}, func(c *config) { c.logCache = 1 << 30 }, ""},
+		{"log cache disabled", nil, map[string]string{"STUDIO_LOG_CACHE": "0"}, func(c *config) { c.logCache = -1 }, ""},
+		{"bad log cache size", []string{"-log-cache", "lots"}, nil, nil, `invalid log cache size "lots"`},
+		{"negative log cache size", []string{"-log-cache", "-1MiB"}, nil, nil, `invalid log cache size "-1MiB"`},
 		{"environment", nil, map[string]string{"STUDIO_ADDR": "127.0.0.1:1", "STUDIO_SEED": "9", "STUDIO_SCALE": "2", "WS_TICK": "50ms", "WS_CHAOS_DISCONNECT": "1", "STUDIO_WEB": "w", "STUDIO_ORIGINS": "x.test"},
 			func(c *config) {
 				c.addr, c.seed, c.scale, c.tick, c.chaos, c.web, c.origins = "127.0.0.1:1", 9, 2, 50*time.Millisecond, true, "w", []string{"x.test"}
@@ -68,6 +74,38 @@ func TestParseConfig(t *testing.T) {
 				t.Errorf("parseConfig(%q) = %+v; want %+v", tt.args, got, want)
 			}
 		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    int64
+		wantErr bool
+	}{
+		{"0", 0, false},
+		{"4096", 4096, false},
+		{"10B", 10, false},
+		{"512KiB", 512 << 10, false},
+		{"256MiB", 256 << 20, false},
+		{"2 GiB", 2 << 30, false},
+		{"", 0, true},
+		{"MiB", 0, true},
+		{"1.5GiB", 0, true},
+		{"-1", 0, true},
+		{"10MB", 0, true},
+		{"9999999999GiB", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := parseSize(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+	for _, n := range []int64{0, 1, 1000, 4 << 10, 256 << 20, 3 << 30, 1<<20 + 1} {
+		if got, err := parseSize(formatSize(n)); err != nil || got != n {
+			t.Errorf("parseSize(formatSize(%d) = %q) = %d, %v", n, formatSize(n), got, err)
+		}
 	}
 }
 

@@ -85,19 +85,96 @@ func checkLevels(levels []studio.LogLevel) error {
 // position in its direction, collecting up to Limit matches; ScannedFrom
 // and ScannedTo report the examined range and Next/Prev continue the scan.
 func (s *Store) Logs(id studio.RunID, q api.LogQuery) (api.LogPage, error) {
-	v, err := s.view(id)
+	lp, err := s.logPosition(id, q)
 	if err != nil {
 		return api.LogPage{}, err
+	}
+	if lp.filtered() {
+		return filteredPage(&lp.view.plan, lp.view.logCount, lp.pos, lp.backward, lp.limit, newMatcher(&lp.view.plan, q.Level, q.Q)), nil
+	}
+	p := lp.page()
+	p.Lines = appendLines(make([]studio.LogLine, 0, p.ScannedTo-p.ScannedFrom), &lp.view.plan, p.ScannedFrom, p.ScannedTo)
+	return p, nil
+}
+
+// LogWindow is an unfiltered log page without its lines: where the page
+// lies in the run's log, and the means to produce any line below its
+// Total. Callers that keep lines elsewhere, such as the server's cache of
+// encoded lines, use it to answer a query exactly as Logs does.
+type LogWindow struct {
+	// Page is the page Logs returns, with Lines nil: it holds the lines
+	// [Page.ScannedFrom, Page.ScannedTo) of a log of Page.Total lines.
+	Page api.LogPage
+	// Run is the run's id as the store spells it.
+	Run  studio.RunID
+	plan synth.RunPlan
+}
+
+// AppendLines appends lines [from, to) of the window's run to dst, equal
+// to the lines Logs returns for them. It needs 0 <= from <= to <=
+// w.Page.Total: lines below Total never change, whatever the run does
+// next.
+func (w *LogWindow) AppendLines(dst []studio.LogLine, from, to int64) []studio.LogLine {
+	return appendLines(dst, &w.plan, from, to)
+}
+
+// LogWindow resolves q as Logs does, with the same errors, without
+// generating the page's lines. ok is false, with a zero window, when q
+// filters by level or text: such a page is not a range of lines, and only
+// Logs serves it.
+func (s *Store) LogWindow(id studio.RunID, q api.LogQuery) (w LogWindow, ok bool, err error) {
+	lp, err := s.logPosition(id, q)
+	if err != nil || lp.filtered() {
+		return LogWindow{}, false, err
+	}
+	return lp.window(), true, nil
+}
+
+// logPosition is a validated log query: the run, where the page starts
+// and in which direction, and how many lines it holds at most.
+type logPosition struct {
+	view     runView
+	pos      int64
+	backward bool
+	limit    int
+	levels   []studio.LogLevel
+	q        string
+}
+
+func (lp *logPosition) filtered() bool { return len(lp.levels) > 0 || lp.q != "" }
+
+// page returns the unfiltered page at lp without its lines.
+func (lp *logPosition) page() api.LogPage {
+	count := lp.view.logCount
+	from, to := lp.pos, min(lp.pos+int64(lp.limit), count)
+	if lp.backward {
+		from, to = max(0, lp.pos-int64(lp.limit)), lp.pos
+	}
+	p := api.LogPage{Total: count, ScannedFrom: from, ScannedTo: to}
+	setLinks(&p, from, to, count)
+	return p
+}
+
+// window returns the unfiltered page at lp as a LogWindow.
+func (lp *logPosition) window() LogWindow {
+	return LogWindow{Page: lp.page(), Run: lp.view.plan.Run.ID, plan: lp.view.plan}
+}
+
+// logPosition validates q against run id's log and resolves its position.
+func (s *Store) logPosition(id studio.RunID, q api.LogQuery) (logPosition, error) {
+	v, err := s.view(id)
+	if err != nil {
+		return logPosition{}, err
 	}
 	limit := q.Limit
 	if limit == 0 {
 		limit = api.DefaultLogLimit
 	}
 	if limit < 1 || limit > api.MaxLogLimit {
-		return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "limit must be between 1 and %d", api.MaxLogLimit)
+		return logPosition{}, studio.Errorf(studio.CodeInvalid, "limit must be between 1 and %d", api.MaxLogLimit)
 	}
 	if err := checkLevels(q.Level); err != nil {
-		return api.LogPage{}, err
+		return logPosition{}, err
 	}
 	count := v.logCount
 	positions := 0
@@ -108,46 +185,38 @@ func (s *Store) Logs(id studio.RunID, q api.LogQuery) (api.LogPage, error) {
 		}
 	}
 	if positions > 1 {
-		return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "give at most one of cursor, from_seq, from_time and tail")
+		return logPosition{}, studio.Errorf(studio.CodeInvalid, "give at most one of cursor, from_seq, from_time and tail")
 	}
 	pos, backward := int64(0), q.Backward
 	switch {
 	case q.Cursor != "":
 		c, err := parseCursor(q.Cursor)
 		if err != nil {
-			return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "%v", err)
+			return logPosition{}, studio.Errorf(studio.CodeInvalid, "%v", err)
 		}
 		if c.pos > count {
-			return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "invalid cursor %q: past the end of the log (%d lines)", q.Cursor, count)
+			return logPosition{}, studio.Errorf(studio.CodeInvalid, "invalid cursor %q: past the end of the log (%d lines)", q.Cursor, count)
 		}
 		pos, backward = c.pos, backward || c.backward
 	case q.FromSeq < -1:
-		return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "from_seq must be >= 0")
+		return logPosition{}, studio.Errorf(studio.CodeInvalid, "from_seq must be >= 0")
 	case q.FromSeq > 0:
 		pos = min(q.FromSeq, count)
 	case q.FromTime != "":
 		t, err := time.Parse(time.RFC3339Nano, q.FromTime)
 		if err != nil {
-			return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "from_time must be an RFC 3339 time, not %q", truncate(q.FromTime, 40))
+			return logPosition{}, studio.Errorf(studio.CodeInvalid, "from_time must be an RFC 3339 time, not %q", truncate(q.FromTime, 40))
 		}
 		if v.plan.Started() {
-			pos = v.plan.SeqAt(t, count)
+			// Clamped again: SeqAt overflows for times centuries away.
+			pos = min(max(v.plan.SeqAt(t, count), 0), count)
 		}
 	case q.Tail < 0 || q.Tail > api.MaxLogLimit:
-		return api.LogPage{}, studio.Errorf(studio.CodeInvalid, "tail must be between 1 and %d", api.MaxLogLimit)
+		return logPosition{}, studio.Errorf(studio.CodeInvalid, "tail must be between 1 and %d", api.MaxLogLimit)
 	case q.Tail > 0:
 		pos, backward, limit = count, true, q.Tail
 	}
-	if len(q.Level) > 0 || q.Q != "" {
-		return filteredPage(&v.plan, count, pos, backward, limit, newMatcher(&v.plan, q.Level, q.Q)), nil
-	}
-	from, to := pos, min(pos+int64(limit), count)
-	if backward {
-		from, to = max(0, pos-int64(limit)), pos
-	}
-	p := api.LogPage{Lines: appendLines(make([]studio.LogLine, 0, to-from), &v.plan, from, to), Total: count, ScannedFrom: from, ScannedTo: to}
-	setLinks(&p, from, to, count)
-	return p, nil
+	return logPosition{view: v, pos: pos, backward: backward, limit: limit, levels: q.Level, q: q.Q}, nil
 }
 
 // appendLines appends lines [from, to) of plan to dst, as plan.LogLine

@@ -1,6 +1,9 @@
 package synth
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // arg is one argument of appendf. Wrapping arguments in a concrete type,
 // instead of fmt's ...any, keeps log line formatting free of allocations
@@ -27,12 +30,13 @@ func argS[T ~string](x T) arg { return arg{s: string(x)} }
 func appendf(dst []byte, format string, args ...arg) []byte {
 	n := 0
 	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '%' {
-			dst = append(dst, c)
-			continue
+		// Copy the text up to the next verb in one append.
+		j := strings.IndexByte(format[i:], '%')
+		if j < 0 {
+			return append(dst, format[i:]...)
 		}
-		i++
+		dst = append(dst, format[i:i+j]...)
+		i += j + 1
 		if format[i] == '%' {
 			dst = append(dst, '%')
 			continue
