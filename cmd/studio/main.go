@@ -258,6 +258,18 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(net.Addr)
 	if ready != nil {
 		ready(ln.Addr())
 	}
+	// The longest runs' metric series are computed in the background, so
+	// their first metrics query costs what a repeated one does.
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	warmed := make(chan struct{})
+	go func() {
+		defer close(warmed)
+		t := time.Now()
+		if err := st.WarmMetrics(warmCtx); err == nil {
+			log.Info("metric series warmed", "took", time.Since(t).Round(time.Millisecond))
+		}
+	}()
+	defer func() { stopWarm(); <-warmed }()
 
 	select {
 	case <-ctx.Done():

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/aiinfra/studio/server"
 	"github.com/aiinfra/studio/shared/api"
+	"github.com/aiinfra/studio/shared/synth"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -261,5 +263,51 @@ func TestRunFailsOnBusyAddress(t *testing.T) {
 	cfg := config{addr: ln.Addr().String(), seed: 42, scale: 1, tick: time.Second, logFormat: "text"}
 	if err := run(context.Background(), cfg, io.Discard, nil); err == nil || !strings.Contains(err.Error(), "address already in use") {
 		t.Errorf("run on a busy address = %v; want address already in use", err)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that the server's goroutines may write
+// while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRunWarmsMetrics checks that the server computes the longest runs'
+// metric series in the background once it serves (the log says when it
+// is done), without getting in the way of a metrics query.
+func TestRunWarmsMetrics(t *testing.T) {
+	var logs lockedBuffer
+	cfg := config{addr: "127.0.0.1:0", seed: 42, scale: 1, web: "web", tick: time.Second, logFormat: "json", logLevel: slog.LevelInfo}
+	base, stop := startStudio(t, cfg, &logs)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(logs.String(), `"msg":"metric series warmed"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no \"metric series warmed\" in the log after 20 s:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	resp, err := http.Get(base + "/api/runs/" + string(synth.LongMetricRun) + "/metrics?name=loss&max_points=1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("metrics = %d; want 200", resp.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -162,7 +162,10 @@ func (p *RunPlan) SeqAt(t time.Time, count int64) int64 {
 	if d <= 0 {
 		return 0
 	}
-	ms := int64((d + time.Millisecond - 1) / time.Millisecond) // ceil: times are whole ms
+	ms := int64(d / time.Millisecond) // ceil: times are whole ms
+	if d%time.Millisecond != 0 {
+		ms++ // not d+999999 first: d saturates at centuries away and would wrap
+	}
 	if max := count*p.StepMS/int64(p.LinesPerStep) + 1; ms > max {
 		return count
 	}

@@ -286,6 +286,10 @@ func TestLineTimeAndSeqAt(t *testing.T) {
 		if got := p.SeqAt(p.StartTime().Add(1000*time.Hour), count); got != count {
 			t.Errorf("SeqAt(far future) = %d; want %d", got, count)
 		}
+		// Centuries away the duration saturates; it must not wrap around.
+		if got := p.SeqAt(time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), count); got != count {
+			t.Errorf("SeqAt(year 9999) = %d; want %d", got, count)
+		}
 	}
 }
 
