@@ -243,7 +243,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (*report, error) {
 	}
 	fmt.Fprintf(out, "soak: %s for %v (warm-up %v), %d REST workers, %d WebSocket subscribers, tick %v, chaos %v\n",
 		base, cfg.duration, cfg.warmup, cfg.rest, cfg.ws, cfg.tick, cfg.chaos)
-	fmt.Fprintf(out, "%8s %10s %10s %10s %9s %9s %8s %9s %8s %7s %8s\n", "elapsed", "goroutines", "heap MB", "inuse MB", "sys MB", "req/s", "ws msg/s", "ws conns", "errors", "stalls", "loadavg")
+	fmt.Fprintf(out, "%8s %10s %10s %10s %10s %9s %9s %8s %9s %8s %7s %8s\n", "elapsed", "goroutines", "heap MB", "cache MB", "inuse MB", "sys MB", "req/s", "ws msg/s", "ws conns", "errors", "stalls", "loadavg")
 
 	lctx, stopLoad := context.WithCancel(ctx)
 	loadDone := make(chan struct{})
@@ -277,6 +277,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (*report, error) {
 		s := sampleRow{elapsed: now.Sub(start), goroutines: runtime.NumGoroutine(), counters: c}
 		if srv != nil {
 			s.heap, s.inuse, s.sys = heapAfterGC()
+			s.cache = uint64(srv.srv.CacheBytes())
 		}
 		secs := now.Sub(prevAt).Seconds()
 		s.reqRate = float64(c.requests-prev.requests) / secs

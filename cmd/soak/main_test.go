@@ -91,3 +91,35 @@ func TestSoakShortRun(t *testing.T) {
 		}
 	}
 }
+
+// TestHeapPhasesLeaveCachesOut checks that a heap grown only by the
+// server's bounded response caches passes, and that other growth fails.
+func TestHeapPhasesLeaveCachesOut(t *testing.T) {
+	const mib = 1 << 20
+	cfg := config{duration: 100 * time.Second, warmup: 20 * time.Second, heapFactor: 1.5}
+	row := func(sec int, heap, cache uint64) sampleRow {
+		return sampleRow{elapsed: time.Duration(sec) * time.Second, heap: heap * mib, cache: cache * mib}
+	}
+	tests := []struct {
+		name   string
+		warm   sampleRow
+		final  sampleRow
+		passes bool
+	}{
+		{"the cache fills", row(20, 30, 10), row(100, 220, 192), true},
+		{"other growth", row(20, 30, 10), row(100, 90, 10), false},
+		{"cache larger than the heap read", row(20, 30, 40), row(100, 30, 40), false}, // reference 0: no verdict possible
+	}
+	for _, tt := range tests {
+		r := &report{cfg: cfg, inProcess: true, warm: tt.warm, final: tt.final}
+		var heapOK bool
+		for _, v := range r.verdicts() {
+			if strings.Contains(v.text, "heap under load") {
+				heapOK = v.ok
+			}
+		}
+		if heapOK != tt.passes {
+			t.Errorf("%s: heap verdict %v; want %v", tt.name, heapOK, tt.passes)
+		}
+	}
+}
