@@ -193,7 +193,7 @@ e2e-screenshots: build ## write light and dark screenshots of every page to e2e/
 	E2E_SCREENSHOTS=1 STUDIO_BIN=$(CURDIR)/bin/studio CHROME_BIN=$(CHROME_BIN) TMPDIR=$(TEST_TMP) \
 		$(GO) test -count=1 -timeout $(E2E_TIMEOUT) -run TestScreenshots -v ./e2e/
 
-e2e-perf: build ## every E2E_PERF test in Chromium, logged (make bench-browser runs the ones the report uses)
+e2e-perf: build ## every E2E_PERF test in Chromium, logged (make bench-browser runs them into the report)
 	@mkdir -p $(TEST_TMP)
 	E2E_PERF=1 STUDIO_BIN=$(CURDIR)/bin/studio CHROME_BIN=$(CHROME_BIN) TMPDIR=$(TEST_TMP) \
 		$(GO) test -count=1 -timeout $(E2E_TIMEOUT) -run TestPerf -v ./e2e/
