@@ -22,9 +22,10 @@ RUN_FLAGS     ?=
 # changed. 24 bits (16 MiB) is the largest window browsers accept.
 BROTLI_Q      ?= 11
 BROTLI_W      ?= 24
-# Budget for the brotli-compressed wasm, in bytes: 2,030,552 measured, plus
-# 1% (issue 8's target, 2.0 MB, is not met yet).
-WASM_BUDGET   ?= 2050000
+# Budget for the brotli-compressed wasm, in bytes: issue 8's target (under
+# 2.0 MB). It measured 1,999,936 (the build is deterministic); a change that
+# grows it must find the bytes elsewhere (see BENCHMARKS.md for where they go).
+WASM_BUDGET   ?= 1999999
 FUZZTIME      ?= 10s
 E2E_TIMEOUT   ?= 15m
 CHROME_BIN    ?= /usr/lib/chromium/chromium-headless-shell

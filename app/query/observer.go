@@ -29,7 +29,9 @@ type Observer[T any] struct {
 	subscription
 }
 
-// subscription is the part of an Observer that does not depend on T.
+// subscription is the part of an Observer that does not depend on T: all
+// of the subscribing, dispatching and ordering, so that each type the app
+// observes adds only Observe and set to app.wasm.
 type subscription struct {
 	key    string
 	client *Client
@@ -37,6 +39,9 @@ type subscription struct {
 	// epoch identifies the current subscription so that callbacks of an
 	// older one are ignored.
 	epoch uint64
+	// gen is the generation of the snapshot shown, so that an older one
+	// arriving late is ignored.
+	gen uint64
 }
 
 // Observe subscribes to key on c, replacing any previous subscription.
@@ -48,12 +53,15 @@ func (o *Observer[T]) Observe(ctx app.Context, c *Client, key string) {
 		return
 	}
 	o.Result = Result[T]{}
-	epoch := o.epoch
-	o.cancel = c.subscribe(key, func() {
-		r := snapshot[T](c, key)
-		ctx.Dispatch(func(ctx app.Context) { o.update(ctx, epoch, r) })
-	})
-	o.apply(epoch, snapshot[T](c, key))
+	o.observe(ctx, decodeAs[T], o.set, &o.Changed)
+}
+
+// set stores a snapshot of the observed key, its data typed as T.
+func (o *Observer[T]) set(data any, s state) {
+	o.Result = Result[T]{HasData: s.hasData, Err: s.err, Fetching: s.fetching, UpdatedAt: s.updatedAt, gen: s.gen}
+	if s.hasData {
+		o.Result.Data, _ = data.(T) // data is nil only for a nil interface T
+	}
 }
 
 // renew closes the subscription and starts a new one of key on c, unless
@@ -65,23 +73,35 @@ func (s *subscription) renew(c *Client, key string) bool {
 	s.Close()
 	s.key, s.client = key, c
 	s.epoch++
+	s.gen = 0
 	return true
 }
 
-// update applies r and runs Changed when r is kept.
-func (o *Observer[T]) update(ctx app.Context, epoch uint64, r Result[T]) {
-	if o.apply(epoch, r) && o.Changed != nil {
-		o.Changed(ctx)
-	}
+// observe subscribes to s's key, applies the current snapshot through set
+// and then every change on the UI goroutine through ctx.Dispatch, running
+// *changed after each one applied that way. as decodes the data for set.
+func (s *subscription) observe(ctx app.Context, as decoder, set func(data any, st state), changed *func(ctx app.Context)) {
+	c, key, epoch := s.client, s.key, s.epoch
+	s.cancel = c.subscribe(key, func() {
+		data, st := c.snapshot(key, as)
+		ctx.Dispatch(func(ctx app.Context) {
+			if s.apply(epoch, data, st, set) && *changed != nil {
+				(*changed)(ctx)
+			}
+		})
+	})
+	data, st := c.snapshot(key, as)
+	s.apply(epoch, data, st, set)
 }
 
-// apply stores r unless it belongs to an older subscription or is older
-// than the snapshot already shown.
-func (o *Observer[T]) apply(epoch uint64, r Result[T]) bool {
-	if epoch != o.epoch || r.gen < o.Result.gen {
+// apply passes a snapshot to set unless it belongs to an older
+// subscription or is older than the snapshot already shown.
+func (s *subscription) apply(epoch uint64, data any, st state, set func(any, state)) bool {
+	if epoch != s.epoch || st.gen < s.gen {
 		return false
 	}
-	o.Result = r
+	s.gen = st.gen
+	set(data, st)
 	return true
 }
 

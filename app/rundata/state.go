@@ -372,7 +372,9 @@ func dedupeSteps(pts []studio.Point) []studio.Point {
 		return pts
 	}
 	c := slices.Clone(pts)
-	slices.SortStableFunc(c, func(a, b studio.Point) int { return cmp.Compare(a.Step, b.Step) })
+	// A stable sort has one result, and sort.SliceStable costs the wasm
+	// client no instantiation over studio.Point.
+	sort.SliceStable(c, func(a, b int) bool { return c[a].Step < c[b].Step })
 	return slices.CompactFunc(c, func(a, b studio.Point) bool { return a.Step == b.Step })
 }
 

@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"cmp"
 	"context"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -581,7 +581,7 @@ func mergeSeries(parts []studio.Series) []studio.Series {
 	}
 	for i := range out {
 		pts := out[i].Points
-		slices.SortStableFunc(pts, func(a, b studio.Point) int { return cmp.Compare(a.Step, b.Step) })
+		sort.SliceStable(pts, func(a, b int) bool { return pts[a].Step < pts[b].Step })
 		out[i].Points = slices.CompactFunc(pts, func(a, b studio.Point) bool { return a.Step == b.Step })
 	}
 	return out

@@ -7,8 +7,8 @@ import (
 	"github.com/aiinfra/studio/app/query"
 	"github.com/aiinfra/studio/app/viz"
 	"github.com/aiinfra/studio/shared/api"
+	"github.com/aiinfra/studio/shared/rollout"
 	"github.com/aiinfra/studio/shared/studio"
-	"github.com/aiinfra/studio/shared/synth"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"time"
 )
@@ -17,11 +17,11 @@ import (
 var deploymentActions = []studio.DeploymentAction{studio.ActionAdvance, studio.ActionRollback, studio.ActionSimulateIncident}
 
 // predictAction returns the deployment d becomes after action a at now,
-// using the server's own state machine (synth.Apply), or the conflict
+// using the server's own state machine (rollout.Apply), or the conflict
 // that the server would answer. d is not modified.
 func predictAction(d studio.Deployment, a studio.DeploymentAction, now time.Time) (studio.Deployment, error) {
 	next := d
-	_, err := synth.Apply(&next, a, now, "you")
+	_, err := rollout.Apply(&next, a, now, "you")
 	if err != nil {
 		return d, err
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -467,7 +468,7 @@ func durationChoices(span time.Duration, chosen time.Duration) []time.Duration {
 		out = slices.Clone(compareDurations[:3])
 		if chosen > 0 && !slices.Contains(out, chosen) {
 			out = append(out, chosen)
-			slices.Sort(out)
+			sort.Slice(out, func(i, j int) bool { return out[i] < out[j] }) // see medianSpacing
 		}
 	}
 	return out

@@ -3,7 +3,7 @@ package logpattern
 import (
 	"cmp"
 	"math"
-	"slices"
+	"sort"
 
 	"github.com/aiinfra/studio/shared/studio"
 )
@@ -134,7 +134,9 @@ func (s *shifter) result(m *Miner, nBefore, nAfter int) []PatternShift {
 		}
 	}
 	rank := map[ShiftKind]int{Appeared: 0, Vanished: 1, Changed: 2}
-	slices.SortFunc(out, func(a, b PatternShift) int {
+	// sort.Slice, not slices.SortFunc: the same pdqsort (rows are unique
+	// by ID anyway) without a ~20 KB instantiation in the wasm client.
+	compare := func(a, b *PatternShift) int {
 		if c := cmp.Compare(rank[a.Kind], rank[b.Kind]); c != 0 {
 			return c
 		}
@@ -151,7 +153,8 @@ func (s *shifter) result(m *Miner, nBefore, nAfter int) []PatternShift {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
-	})
+	}
+	sort.Slice(out, func(i, j int) bool { return compare(&out[i], &out[j]) < 0 })
 	if out == nil {
 		out = []PatternShift{}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aiinfra/studio/shared/api"
+	"github.com/aiinfra/studio/shared/rollout"
 	"github.com/aiinfra/studio/shared/studio"
 	"github.com/aiinfra/studio/shared/synth"
 )
@@ -219,7 +220,7 @@ func (s *Store) dashboardLocked(now time.Time) api.Dashboard {
 	for _, ds := range s.deps {
 		dep := &ds.plan.Deployment
 		d.DeploymentsByStatus[dep.Status]++
-		if _, open := synth.OpenIncident(dep); open {
+		if _, open := rollout.OpenIncident(dep); open {
 			d.OpenIncidents++
 		}
 		for _, h := range dep.HealthHistory {

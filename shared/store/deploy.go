@@ -1,6 +1,7 @@
 package store
 
 import (
+	"github.com/aiinfra/studio/shared/rollout"
 	"github.com/aiinfra/studio/shared/studio"
 	"github.com/aiinfra/studio/shared/synth"
 )
@@ -14,7 +15,7 @@ const Actor = synth.CreatedOwner
 
 // Act applies action a (advance, rollback or simulate-incident) to
 // deployment id and returns the deployment after it. The transitions are
-// those of synth.Apply:
+// those of rollout.Apply:
 //
 //	status       canary      advance                    rollback              simulate-incident
 //	healthy      none        409                        409                   degraded
@@ -43,7 +44,7 @@ func (s *Store) Act(id studio.DeploymentID, a studio.DeploymentAction) (studio.D
 	}
 	ds := s.deps[i]
 	d := &ds.plan.Deployment
-	h, err := synth.Apply(d, a, now, Actor)
+	h, err := rollout.Apply(d, a, now, Actor)
 	if err != nil {
 		return studio.Deployment{}, err
 	}

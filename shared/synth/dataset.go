@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aiinfra/studio/shared/rollout"
 	"github.com/aiinfra/studio/shared/studio"
 )
 
@@ -71,16 +72,16 @@ var deploymentShapes = [numDeploymentKinds]struct {
 }{
 	kindHealthy: {env: "production", steps: []int{1, 5, 25, 50, 100}, stableStart: 26 * time.Hour},
 	kindProgressing: {env: "production", steps: []int{5, 25, 50, 100}, stableStart: 4 * 24 * time.Hour, canaryBy: 3 * time.Hour,
-		ops: []rolloutOp{{3 * time.Hour, ActionStart, "deploy-bot"}, {130 * time.Minute, studio.ActionAdvance, "@owner"}}},
+		ops: []rolloutOp{{3 * time.Hour, rollout.ActionStart, "deploy-bot"}, {130 * time.Minute, studio.ActionAdvance, "@owner"}}},
 	kindPaused: {env: "staging", steps: []int{5, 25, 50, 100}, stableStart: 6 * 24 * time.Hour, canaryBy: 7 * time.Hour,
-		ops: []rolloutOp{{7 * time.Hour, ActionStart, "deploy-bot"}, {6 * time.Hour, studio.ActionAdvance, "deploy-bot"},
-			{5 * time.Hour, studio.ActionAdvance, "@owner"}, {270 * time.Minute, ActionPause, "oncall:ines.m"}}},
+		ops: []rolloutOp{{7 * time.Hour, rollout.ActionStart, "deploy-bot"}, {6 * time.Hour, studio.ActionAdvance, "deploy-bot"},
+			{5 * time.Hour, studio.ActionAdvance, "@owner"}, {270 * time.Minute, rollout.ActionPause, "oncall:ines.m"}}},
 	kindDegraded: {env: "production", steps: []int{5, 25, 50, 100}, stableStart: 3 * 24 * time.Hour, canaryBy: 2 * time.Hour,
-		ops: []rolloutOp{{2 * time.Hour, ActionStart, "deploy-bot"}, {80 * time.Minute, studio.ActionAdvance, "deploy-bot"},
-			{35 * time.Minute, ActionIncident, "slo-monitor"}}},
+		ops: []rolloutOp{{2 * time.Hour, rollout.ActionStart, "deploy-bot"}, {80 * time.Minute, studio.ActionAdvance, "deploy-bot"},
+			{35 * time.Minute, rollout.ActionIncident, "slo-monitor"}}},
 	kindRolledBack: {env: "production", steps: []int{5, 25, 50, 100}, stableStart: 5 * 24 * time.Hour, canaryBy: 10 * time.Hour,
-		ops: []rolloutOp{{10 * time.Hour, ActionStart, "deploy-bot"}, {9 * time.Hour, studio.ActionAdvance, "deploy-bot"},
-			{510 * time.Minute, ActionIncident, "slo-monitor"}, {8 * time.Hour, studio.ActionRollback, "oncall:dev.o"}}},
+		ops: []rolloutOp{{10 * time.Hour, rollout.ActionStart, "deploy-bot"}, {9 * time.Hour, studio.ActionAdvance, "deploy-bot"},
+			{510 * time.Minute, rollout.ActionIncident, "slo-monitor"}, {8 * time.Hour, studio.ActionRollback, "oncall:dev.o"}}},
 	kindPending: {env: "staging", steps: []int{10, 50, 100}, stableStart: 2 * 24 * time.Hour, canaryBy: 5 * time.Hour},
 }
 
@@ -257,7 +258,7 @@ func (g Generator) deployment(ds *Dataset, idx int, kind deploymentKind, spec *m
 			actor = owner
 		}
 		d.Health = dp.Health(&d, t, uint64(t.UnixMilli()))
-		h, err := apply(&d, a, t, actor)
+		h, err := rollout.Transition(&d, a, t, actor)
 		if err != nil {
 			panic(fmt.Sprintf("synth: generated history of %s: %v", id, err)) // a bug in deploymentShapes
 		}
@@ -271,12 +272,12 @@ func (g Generator) deployment(ds *Dataset, idx int, kind deploymentKind, spec *m
 		if vt := versions[sv-1].CreatedAt.Add(30 * time.Minute); t.Before(vt) {
 			t = vt
 		}
-		do(t, ActionStart, "deploy-bot")
+		do(t, rollout.ActionStart, "deploy-bot")
 		for d.StepIndex+1 < len(d.Steps)-1 {
 			t = t.Add(40 * time.Minute)
 			do(t, studio.ActionAdvance, "deploy-bot")
 		}
-		do(t.Add(40*time.Minute), ActionComplete, "deploy-bot")
+		do(t.Add(40*time.Minute), rollout.ActionComplete, "deploy-bot")
 	} else {
 		d.Stable = sv
 	}
@@ -331,9 +332,9 @@ func (g Generator) deployRunEvent(ds *Dataset, d *studio.Deployment, h studio.Hi
 	var v int
 	var title string
 	switch h.Action {
-	case ActionStart:
+	case rollout.ActionStart:
 		v, title = d.Canary, fmt.Sprintf("v%d canary started on %s (%d%%)", d.Canary, d.ID, h.Percent)
-	case ActionComplete:
+	case rollout.ActionComplete:
 		v, title = d.Stable, fmt.Sprintf("v%d promoted to stable on %s", d.Stable, d.ID)
 	case studio.ActionRollback:
 		v, title = d.Canary, fmt.Sprintf("v%d rolled back on %s", d.Canary, d.ID)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiinfra/studio/shared/rollout"
 	"github.com/aiinfra/studio/shared/studio"
 )
 
@@ -25,114 +26,44 @@ func deploymentIn(st studio.DeploymentStatus, canary, step int) studio.Deploymen
 	return d
 }
 
-func TestApply(t *testing.T) {
-	type want struct {
-		status  studio.DeploymentStatus
-		stable  int
-		canary  int
-		step    int
-		percent int
-		err     string // substring of the CodeConflict message; "" when accepted
-	}
-	adv, rb, inc := studio.ActionAdvance, studio.ActionRollback, studio.ActionSimulateIncident
+func TestDeploymentEvent(t *testing.T) {
 	tests := []struct {
 		name         string
 		from         studio.Deployment
 		action       studio.DeploymentAction
-		want         want
-		wantIncident bool // an incident is open afterwards
+		wantLane     studio.Lane
+		wantSeverity studio.Severity
+		wantTitle    string
 	}{
-		{"healthy without canary cannot advance", deploymentIn(studio.DeployHealthy, 0, -1), adv, want{err: "cannot advance: no canary version to roll out"}, false},
-		{"healthy without canary cannot roll back", deploymentIn(studio.DeployHealthy, 0, -1), rb, want{err: "cannot rollback: nothing to roll back"}, false},
-		{"healthy without canary degrades", deploymentIn(studio.DeployHealthy, 0, -1), inc, want{studio.DeployDegraded, 3, 0, -1, 0, ""}, true},
-		{"healthy with pending canary starts at 5%", deploymentIn(studio.DeployHealthy, 4, -1), adv, want{studio.DeployProgressing, 3, 4, 0, 5, ""}, false},
-		{"healthy with pending canary cannot roll back", deploymentIn(studio.DeployHealthy, 4, -1), rb, want{err: "has not started"}, false},
-		{"healthy with pending canary degrades", deploymentIn(studio.DeployHealthy, 4, -1), inc, want{studio.DeployDegraded, 3, 4, -1, 0, ""}, true},
-		{"progressing advances a step", deploymentIn(studio.DeployProgressing, 4, 0), adv, want{studio.DeployProgressing, 3, 4, 1, 25, ""}, false},
-		{"progressing at 25% advances to 50%", deploymentIn(studio.DeployProgressing, 4, 1), adv, want{studio.DeployProgressing, 3, 4, 2, 50, ""}, false},
-		{"progressing reaching 100% completes", deploymentIn(studio.DeployProgressing, 4, 2), adv, want{studio.DeployHealthy, 4, 0, -1, 0, ""}, false},
-		{"progressing at 100% completes", deploymentIn(studio.DeployProgressing, 4, 3), adv, want{studio.DeployHealthy, 4, 0, -1, 0, ""}, false},
-		{"progressing rolls back", deploymentIn(studio.DeployProgressing, 4, 1), rb, want{studio.DeployRolledBack, 3, 4, -1, 0, ""}, false},
-		{"progressing degrades", deploymentIn(studio.DeployProgressing, 4, 1), inc, want{studio.DeployDegraded, 3, 4, 1, 25, ""}, true},
-		{"paused resumes at the same step", deploymentIn(studio.DeployPaused, 4, 2), adv, want{studio.DeployProgressing, 3, 4, 2, 50, ""}, false},
-		{"paused rolls back", deploymentIn(studio.DeployPaused, 4, 2), rb, want{studio.DeployRolledBack, 3, 4, -1, 0, ""}, false},
-		{"paused degrades", deploymentIn(studio.DeployPaused, 4, 2), inc, want{studio.DeployDegraded, 3, 4, 2, 50, ""}, true},
-		{"degraded cannot advance", deploymentIn(studio.DeployDegraded, 4, 1), adv, want{err: "cannot advance: rollout is degraded"}, true},
-		{"degraded rolls back and closes the incident", deploymentIn(studio.DeployDegraded, 4, 1), rb, want{studio.DeployRolledBack, 3, 4, -1, 0, ""}, false},
-		{"degraded without canary rolls back", deploymentIn(studio.DeployDegraded, 0, -1), rb, want{studio.DeployRolledBack, 3, 0, -1, 0, ""}, false},
-		{"degraded cannot open a second incident", deploymentIn(studio.DeployDegraded, 4, 1), inc, want{err: "incident already open"}, true},
-		{"rolled back with canary retries from 5%", deploymentIn(studio.DeployRolledBack, 4, -1), adv, want{studio.DeployProgressing, 3, 4, 0, 5, ""}, false},
-		{"rolled back without canary cannot advance", deploymentIn(studio.DeployRolledBack, 0, -1), adv, want{err: "no canary version"}, false},
-		{"rolled back cannot roll back", deploymentIn(studio.DeployRolledBack, 4, -1), rb, want{err: "already rolled_back"}, false},
-		{"rolled back cannot degrade", deploymentIn(studio.DeployRolledBack, 4, -1), inc, want{err: "cannot simulate incident: deployment is rolled_back"}, false},
+		{"start", deploymentIn(studio.DeployHealthy, 4, -1), rollout.ActionStart, studio.LaneDeploy, studio.SeverityInfo, "canary v4 started at 5%"},
+		{"advance", deploymentIn(studio.DeployProgressing, 4, 0), studio.ActionAdvance, studio.LaneDeploy, studio.SeverityInfo, "canary v4 at 25%"},
+		{"advance to the last step promotes", deploymentIn(studio.DeployProgressing, 4, 2), studio.ActionAdvance, studio.LaneDeploy, studio.SeverityInfo, "v4 promoted to stable"},
+		{"advance resumes a paused rollout", deploymentIn(studio.DeployPaused, 4, 1), studio.ActionAdvance, studio.LaneDeploy, studio.SeverityInfo, "rollout resumed at 25%"},
+		{"complete", deploymentIn(studio.DeployProgressing, 4, 1), rollout.ActionComplete, studio.LaneDeploy, studio.SeverityInfo, "v4 promoted to stable"},
+		{"pause", deploymentIn(studio.DeployProgressing, 4, 1), rollout.ActionPause, studio.LaneDeploy, studio.SeverityWarning, "rollout paused at 25%"},
+		{"rollback", deploymentIn(studio.DeployProgressing, 4, 1), studio.ActionRollback, studio.LaneDeploy, studio.SeverityWarning, "rolled back to v3"},
+		{"simulated incident", deploymentIn(studio.DeployProgressing, 4, 1), studio.ActionSimulateIncident, studio.LaneAlert, studio.SeverityCritical, "incident: "},
+		{"monitor incident", deploymentIn(studio.DeployHealthy, 0, -1), rollout.ActionIncident, studio.LaneAlert, studio.SeverityCritical, "incident: "},
 	}
 	at := DefaultEpoch.Add(time.Hour)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := tt.from
-			before := d
-			h, err := Apply(&d, tt.action, at, "tester")
-			if tt.want.err != "" {
-				if studio.ErrorCode(err) != studio.CodeConflict || !strings.Contains(studio.ErrorMessage(err), tt.want.err) {
-					t.Fatalf("Apply(%s) error = %v; want conflict containing %q", tt.action, err, tt.want.err)
-				}
-				if d.Status != before.Status || len(d.History) != 0 || d.StepIndex != before.StepIndex || len(d.Incidents) != len(before.Incidents) {
-					t.Errorf("rejected Apply changed the deployment: %+v", d)
-				}
-				return
-			}
+			h, err := rollout.Transition(&d, tt.action, at, "tester")
 			if err != nil {
-				t.Fatalf("Apply(%s) = %v", tt.action, err)
-			}
-			got := want{d.Status, d.Stable, d.Canary, d.StepIndex, d.CanaryPercent, ""}
-			if got != tt.want {
-				t.Errorf("Apply(%s) -> %+v; want %+v", tt.action, got, tt.want)
-			}
-			if len(d.History) != 1 || d.History[0] != h || h.Seq != 1 || h.From != tt.from.Status || h.To != d.Status ||
-				h.Action != tt.action || h.Step != d.StepIndex || h.Percent != d.CanaryPercent || !h.Time.Equal(at) || h.Actor != "tester" || h.Note == "" {
-				t.Errorf("history entry %+v, history %v", h, d.History)
-			}
-			if _, open := OpenIncident(&d); open != tt.wantIncident {
-				t.Errorf("open incident = %v; want %v", open, tt.wantIncident)
-			}
-			if !d.UpdatedAt.Equal(at) {
-				t.Errorf("UpdatedAt = %v; want %v", d.UpdatedAt, at)
+				t.Fatalf("Transition(%s) = %v", tt.action, err)
 			}
 			ev := DeploymentEvent(&d, h)
-			wantLane := studio.LaneDeploy
-			if tt.action == inc {
-				wantLane = studio.LaneAlert
+			if ev.Lane != tt.wantLane || ev.Severity != tt.wantSeverity || !strings.HasPrefix(ev.Title, tt.wantTitle) {
+				t.Errorf("DeploymentEvent = lane %s, severity %s, title %q; want %s, %s, %q...", ev.Lane, ev.Severity, ev.Title, tt.wantLane, tt.wantSeverity, tt.wantTitle)
 			}
-			if ev.Lane != wantLane || ev.Title == "" || !ev.Time.Equal(at) || ev.Subject != string(d.ID) {
-				t.Errorf("DeploymentEvent = %+v; want lane %s", ev, wantLane)
+			if ev.ID != "ev-dep-test-prod-0001" || !ev.Time.Equal(at) || ev.Subject != string(d.ID) || ev.Detail != h.Note+" (tester)" {
+				t.Errorf("DeploymentEvent = %+v", ev)
+			}
+			if len(ev.Links) != 2 || ev.Links[0].Href != "/deployments/dep-test-prod" || ev.Links[1].Href != "/registry/mdl-test" {
+				t.Errorf("DeploymentEvent links = %+v", ev.Links)
 			}
 		})
-	}
-}
-
-func TestApplyRejectsUnknownAction(t *testing.T) {
-	d := deploymentIn(studio.DeployProgressing, 4, 1)
-	for _, a := range []studio.DeploymentAction{"", "pause", "start", "promote"} {
-		if _, err := Apply(&d, a, DefaultEpoch, "x"); studio.ErrorCode(err) != studio.CodeInvalid {
-			t.Errorf("Apply(%q) error = %v; want CodeInvalid", a, err)
-		}
-	}
-	if len(d.History) != 0 {
-		t.Errorf("rejected actions added history %v", d.History)
-	}
-}
-
-func TestApplyDoesNotShareHistory(t *testing.T) {
-	d := deploymentIn(studio.DeployProgressing, 4, 0)
-	if _, err := Apply(&d, studio.ActionAdvance, DefaultEpoch, "x"); err != nil {
-		t.Fatal(err)
-	}
-	snapshot := d
-	if _, err := Apply(&d, studio.ActionSimulateIncident, DefaultEpoch, "x"); err != nil {
-		t.Fatal(err)
-	}
-	if len(snapshot.History) != 1 || len(snapshot.Incidents) != 0 {
-		t.Errorf("Apply modified an earlier copy: %d entries, %d incidents", len(snapshot.History), len(snapshot.Incidents))
 	}
 }
 

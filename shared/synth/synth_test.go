@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiinfra/studio/shared/rollout"
 	"github.com/aiinfra/studio/shared/studio"
 )
 
@@ -513,7 +514,7 @@ func TestRegistry(t *testing.T) {
 		if len(d.HealthHistory) < 48 {
 			t.Errorf("%s: %d health samples; want >= 48", d.ID, len(d.HealthHistory))
 		}
-		_, open := OpenIncident(&d)
+		_, open := rollout.OpenIncident(&d)
 		if open != (d.Status == studio.DeployDegraded) {
 			t.Errorf("%s: %s with open incident %v", d.ID, d.Status, open)
 		}
