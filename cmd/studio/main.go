@@ -78,6 +78,11 @@ type config struct {
 	// logCache is server.Options.LogCacheBytes: 0 means the default
 	// bound, a negative value disables the cache.
 	logCache int64
+	// warmMetrics computes the longest runs' metric series in the
+	// background once serving (store.WarmMetrics). parseConfig always sets
+	// it; tests that build a config leave it off unless they test it, so
+	// its CPU time does not skew their timings under -race.
+	warmMetrics bool
 	// readHeaderTimeout and readTimeout bound how long a client may take
 	// to send a request's headers and the whole request; zero means
 	// defaultReadHeaderTimeout and defaultReadTimeout. No flag sets them:
@@ -119,7 +124,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg := config{addr: *addr, web: *web, logFormat: *logFormat}
+	cfg := config{addr: *addr, web: *web, logFormat: *logFormat, warmMetrics: true}
 	var err error
 	if cfg.seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {
 		return config{}, fmt.Errorf("invalid seed %q: want a non-negative integer", *seed)
@@ -260,16 +265,18 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(net.Addr)
 	}
 	// The longest runs' metric series are computed in the background, so
 	// their first metrics query costs what a repeated one does.
-	warmCtx, stopWarm := context.WithCancel(ctx)
-	warmed := make(chan struct{})
-	go func() {
-		defer close(warmed)
-		t := time.Now()
-		if err := st.WarmMetrics(warmCtx); err == nil {
-			log.Info("metric series warmed", "took", time.Since(t).Round(time.Millisecond))
-		}
-	}()
-	defer func() { stopWarm(); <-warmed }()
+	if cfg.warmMetrics {
+		warmCtx, stopWarm := context.WithCancel(ctx)
+		warmed := make(chan struct{})
+		go func() {
+			defer close(warmed)
+			t := time.Now()
+			if err := st.WarmMetrics(warmCtx); err == nil {
+				log.Info("metric series warmed", "took", time.Since(t).Round(time.Millisecond))
+			}
+		}()
+		defer func() { stopWarm(); <-warmed }()
+	}
 
 	select {
 	case <-ctx.Done():

@@ -22,7 +22,7 @@ import (
 )
 
 func TestParseConfig(t *testing.T) {
-	defaults := config{addr: "127.0.0.1:8080", seed: 42, scale: 1, web: "web", tick: time.Second, logFormat: "text", logLevel: slog.LevelInfo, logCache: server.DefaultLogCacheBytes}
+	defaults := config{addr: "127.0.0.1:8080", seed: 42, scale: 1, web: "web", tick: time.Second, logFormat: "text", logLevel: slog.LevelInfo, logCache: server.DefaultLogCacheBytes, warmMetrics: true}
 	tests := []struct {
 		name    string
 		args    []string
@@ -34,7 +34,7 @@ func TestParseConfig(t *testing.T) {
 		{"flags", []string{"-addr", "0.0.0.0:9000", "-seed", "7", "-scale", "3", "-tick", "20ms", "-chaos", "1", "-origins", "a.test, *.b.test", "-log", "json", "-log-level", "debug", "-web", "/srv/web"}, nil,
 			func(c *config) {
 				*c = config{addr: "0.0.0.0:9000", seed: 7, scale: 3, web: "/srv/web", tick: 20 * time.Millisecond, chaos: true,
-					origins: []string{"a.test", "*.b.test"}, logFormat: "json", logLevel: slog.LevelDebug, logCache: server.DefaultLogCacheBytes}
+					origins: []string{"a.test", "*.b.test"}, logFormat: "json", logLevel: slog.LevelDebug, logCache: server.DefaultLogCacheBytes, warmMetrics: true}
 			}, ""},
 		{"log cache size", []string{"-log-cache", "64MiB"}, nil, func(c *config) { c.logCache = 64 << 20 }, ""},
 		{"log cache from the environment", nil, map[string]string{"STUDIO_LOG_CACHE": "1GiB"}, func(c *config) { c.logCache = 1 << 30 }, ""},
@@ -290,7 +290,7 @@ func (l *lockedBuffer) String() string {
 // is done), without getting in the way of a metrics query.
 func TestRunWarmsMetrics(t *testing.T) {
 	var logs lockedBuffer
-	cfg := config{addr: "127.0.0.1:0", seed: 42, scale: 1, web: "web", tick: time.Second, logFormat: "json", logLevel: slog.LevelInfo}
+	cfg := config{addr: "127.0.0.1:0", seed: 42, scale: 1, web: "web", tick: time.Second, logFormat: "json", logLevel: slog.LevelInfo, warmMetrics: true}
 	base, stop := startStudio(t, cfg, &logs)
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(logs.String(), `"msg":"metric series warmed"`) {
