@@ -10,7 +10,8 @@ import (
 
 // DefaultLogCacheBytes bounds the log cache when Options.LogCacheBytes is
 // 0: room for the encoded 1,000,000-line log of the default dataset (157
-// MiB with its offsets) and some of the pages people read in other runs. The process's memory grows by up to twice the bound: the garbage
+// MiB with its offsets) and some of the pages people read in other runs.
+// The process's memory grows by up to twice the bound: the garbage
 // collector lets the heap reach twice what is live.
 const DefaultLogCacheBytes = 192 << 20
 
