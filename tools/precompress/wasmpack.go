@@ -170,24 +170,55 @@ func parseDataSegment(b []byte) (dataSegment, int, error) {
 }
 
 // mergeDataSegments joins each segment to the one before it when it
-// starts at most maxGap bytes after that one's end.
+// starts at most maxGap bytes after that one's end, filling the gap with
+// zeros. The result must give the same initial memory as segs: the zeros
+// are copied after every earlier segment, so a gap an earlier segment
+// reaches into would erase its bytes. The Go linker writes segments in
+// ascending order but for a few, whose gaps touch nothing, so the merge
+// first joins every close pair and checks the memory image; only when the
+// images differ does it fall back to joining a pair only when no earlier
+// segment reaches past the first one's end.
 func mergeDataSegments(segs []dataSegment, maxGap int) []dataSegment {
+	if out := joinSegments(segs, maxGap, false); bytes.Equal(memoryImage(out), memoryImage(segs)) {
+		return out
+	}
+	return joinSegments(segs, maxGap, true)
+}
+
+// joinSegments is mergeDataSegments' join; with safe, a pair is joined
+// only when no segment before it reaches past the first one's end.
+func joinSegments(segs []dataSegment, maxGap int, safe bool) []dataSegment {
 	var out []dataSegment
+	var before uint64 // the largest end of out[:len(out)-1]
 	for _, s := range segs {
 		if k := len(out) - 1; k >= 0 {
 			last := &out[k]
 			end := uint64(last.offset) + uint64(len(last.data))
-			if gap := int64(s.offset) - int64(end); gap >= 0 && gap <= int64(maxGap) {
+			if gap := int64(s.offset) - int64(end); gap >= 0 && gap <= int64(maxGap) && (!safe || before <= end) {
 				last.data = append(last.data, make([]byte, gap)...)
 				last.data = append(last.data, s.data...)
 				continue
 			}
+			before = max(before, end)
 		}
 		// Copy: appending to a merged segment must not write into the
 		// module's bytes.
 		out = append(out, dataSegment{offset: s.offset, data: append([]byte(nil), s.data...)})
 	}
 	return out
+}
+
+// memoryImage returns the initial memory segs give, up to their last
+// byte: each segment copied in order over the ones before it.
+func memoryImage(segs []dataSegment) []byte {
+	var img []byte
+	for _, s := range segs {
+		if end := int(s.offset) + len(s.data); end > len(img) {
+			img = append(img, make([]byte, end-len(img))...)
+		}
+		copy(img[s.offset:], s.data)
+	}
+	return img
 }
 
 // appendDataSegments encodes a data section payload.

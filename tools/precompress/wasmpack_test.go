@@ -26,31 +26,25 @@ func dataSection(segs ...dataSegment) wasmSection {
 
 func seg(offset uint32, data string) dataSegment { return dataSegment{offset, []byte(data)} }
 
-// memoryImage returns the initial memory a module's data segments write,
+// moduleImage returns the initial memory a module's data segments write,
 // applied in order as an instantiation does.
-func memoryImage(t *testing.T, module []byte) []byte {
+func moduleImage(t *testing.T, module []byte) []byte {
 	t.Helper()
 	sections, err := parseWasmSections(module)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mem []byte
+	var segs []dataSegment
 	for _, s := range sections {
-		if s.id != wasmDataSection {
-			continue
-		}
-		segs, err := parseDataSegments(s.payload)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range segs {
-			if end := int(d.offset) + len(d.data); end > len(mem) {
-				mem = append(mem, make([]byte, end-len(mem))...)
+		if s.id == wasmDataSection {
+			d, err := parseDataSegments(s.payload)
+			if err != nil {
+				t.Fatal(err)
 			}
-			copy(mem[d.offset:], d.data)
+			segs = append(segs, d...)
 		}
 	}
-	return mem
+	return memoryImage(segs)
 }
 
 func TestPackWasmData(t *testing.T) {
@@ -85,6 +79,18 @@ func TestPackWasmData(t *testing.T) {
 			module: testModule(dataSection(seg(0, "abcd"), seg(2, "XY"))),
 			maxGap: 8,
 			want:   testModule(dataSection(seg(0, "abcd"), seg(2, "XY"))),
+		},
+		{
+			name:   "no merge whose zeros would overwrite an earlier segment",
+			module: testModule(dataSection(seg(52, "X"), seg(0, "a"), seg(60, "b"))),
+			maxGap: 100,
+			want:   testModule(dataSection(seg(52, "X"), seg(0, "a"), seg(60, "b"))),
+		},
+		{
+			name:   "after a step back, gaps that touch no earlier segment are still merged",
+			module: testModule(dataSection(seg(100, "Z"), seg(0, "a"), seg(3, "b"))),
+			maxGap: 10,
+			want:   testModule(dataSection(seg(100, "Z"), seg(0, "a\x00\x00b"))),
 		},
 		{
 			name:   "a segment before the previous one is not merged",
@@ -123,7 +129,7 @@ func TestPackWasmData(t *testing.T) {
 			if !bytes.Equal(got, tt.want) {
 				t.Errorf("packWasmData =\n%x\nwant\n%x", got, tt.want)
 			}
-			if !bytes.Equal(memoryImage(t, got), memoryImage(t, tt.module)) {
+			if !bytes.Equal(moduleImage(t, got), moduleImage(t, tt.module)) {
 				t.Errorf("the packed module's initial memory differs from the original's")
 			}
 			if !bytes.Equal(tt.module, orig) {
@@ -249,7 +255,7 @@ func main() {
 	if size != len(packed) {
 		t.Errorf("packWasmFile size = %d; the file has %d bytes", size, len(packed))
 	}
-	if !bytes.Equal(memoryImage(t, packed), memoryImage(t, orig)) {
+	if !bytes.Equal(moduleImage(t, packed), moduleImage(t, orig)) {
 		t.Errorf("the packed module's initial memory differs from the original's")
 	}
 	if got := run(); got != want {
