@@ -89,6 +89,9 @@ type config struct {
 	// they exist so tests can play slow clients quickly.
 	readHeaderTimeout time.Duration
 	readTimeout       time.Duration
+	// shutdownTimeout bounds the graceful shutdown; zero means
+	// shutdownTimeout (the constant). No flag sets it either.
+	shutdownTimeout time.Duration
 }
 
 // Defaults of config's request timeouts, against slow (slowloris) clients.
@@ -285,7 +288,7 @@ func run(ctx context.Context, cfg config, logOut io.Writer, ready func(net.Addr)
 		return err
 	}
 	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cmp.Or(cfg.shutdownTimeout, shutdownTimeout))
 	defer cancel()
 	// Close the streams (StatusGoingAway) while net/http drains requests.
 	wsErr := make(chan error, 1)

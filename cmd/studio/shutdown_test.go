@@ -193,12 +193,17 @@ func TestOversizedHeadersAreRefused(t *testing.T) {
 // TestShutdownDuringStreamingClosesEverySocket runs the server through
 // run with a real listener, opens 30 streams that read and 2 that never
 // read (with tiny receive buffers) across the live runs, and shuts down
-// while they stream: run returns nil within 5 s, every reading client gets
-// the close code 1001 "going away", the stuck ones are cut, and the
-// goroutines return to where they were before the server started.
+// while they stream: run returns nil within its shutdown timeout (15 s
+// here: the stuck clients take the 3 s close grace, and under -race
+// beside other packages' tests the rest has taken over 2 s), every
+// reading client gets the close code 1001 "going away", the stuck ones
+// are cut, and the goroutines return to where they were before the
+// server started.
 func TestShutdownDuringStreamingClosesEverySocket(t *testing.T) {
 	before := settled()
-	base, stop := startStudio(t, testConfig(0, 0), io.Discard)
+	cfg := testConfig(0, 0)
+	cfg.shutdownTimeout = 15 * time.Second
+	base, stop := startStudio(t, cfg, io.Discard)
 	resp, err := http.Get(base + "/api/runs?status=running&limit=100")
 	if err != nil {
 		t.Fatal(err)
@@ -285,8 +290,8 @@ func TestShutdownDuringStreamingClosesEverySocket(t *testing.T) {
 	}
 	el := time.Since(start)
 	t.Logf("shutdown with 32 open streams took %v", el.Round(time.Millisecond))
-	if el > shutdownTimeout {
-		t.Errorf("shutdown took %v; want under %v", el, shutdownTimeout)
+	if el > cfg.shutdownTimeout {
+		t.Errorf("shutdown took %v; want under %v", el, cfg.shutdownTimeout)
 	}
 	for i, r := range readers {
 		select {
