@@ -39,12 +39,7 @@ func (e *Exporter) HandleChart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := &file{format: f, name: fmt.Sprintf("%s-%s.%s", run.ID, strings.Join(q.Names, "+"), f)}
-	err = e.render(r.Context(), func() error { return e.renderChart(out, run, q) })
-	if err != nil {
-		e.writeError(w, r, err)
-		return
-	}
-	e.send(w, out)
+	e.renderAndSend(w, r, out, func() error { return e.renderChart(out, run, q) })
 }
 
 // renderChart draws the chart of q for run into out.

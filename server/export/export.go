@@ -145,6 +145,16 @@ func (e *Exporter) render(ctx context.Context, fn func() error) (err error) {
 	return fn()
 }
 
+// renderAndSend fills f with draw in a render slot and sends it, or
+// writes the error: the end of every export handler.
+func (e *Exporter) renderAndSend(w http.ResponseWriter, r *http.Request, f *file, draw func() error) {
+	if err := e.render(r.Context(), draw); err != nil {
+		e.writeError(w, r, err)
+		return
+	}
+	e.send(w, f)
+}
+
 // send writes f with its content type and a download file name.
 func (e *Exporter) send(w http.ResponseWriter, f *file) {
 	h := w.Header()

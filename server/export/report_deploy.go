@@ -53,11 +53,7 @@ func (e *Exporter) HandleDeploymentReport(w http.ResponseWriter, r *http.Request
 		return
 	}
 	out := &file{format: FormatPDF, name: string(d.ID) + "-report.pdf"}
-	if err := e.render(r.Context(), func() error { return e.renderDeploymentReport(out, d, q) }); err != nil {
-		e.writeError(w, r, err)
-		return
-	}
-	e.send(w, out)
+	e.renderAndSend(w, r, out, func() error { return e.renderDeploymentReport(out, d, q) })
 }
 
 // renderDeploymentReport writes the deployment report of q into out.

@@ -44,11 +44,7 @@ func (e *Exporter) HandleRunReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := &file{format: FormatPDF, name: string(run.ID) + "-report.pdf"}
-	if err := e.render(r.Context(), func() error { return e.renderRunReport(out, run, q) }); err != nil {
-		e.writeError(w, r, err)
-		return
-	}
-	e.send(w, out)
+	e.renderAndSend(w, r, out, func() error { return e.renderRunReport(out, run, q) })
 }
 
 // renderRunReport writes the run report of q into out.
